@@ -1,0 +1,221 @@
+//! The five tables: users, products, orders, order_items and order_events.
+//!
+//! The learning version's tables and columns keep their names and meaning; every column it does
+//! not know has a default or is nullable, so its inserts still work.
+
+use sea_orm_migration::{prelude::*, schema::*};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum Users {
+    Table,
+    Id,
+    Email,
+    FullName,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum Products {
+    Table,
+    Id,
+    Name,
+    PriceCents,
+    Stock,
+}
+
+#[derive(DeriveIden)]
+enum Orders {
+    Table,
+    Id,
+    UserId,
+    Status,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum OrderItems {
+    Table,
+    Id,
+    OrderId,
+    ProductId,
+    Quantity,
+    PriceCentsAtPurchase,
+}
+
+#[derive(DeriveIden)]
+enum OrderEvents {
+    Table,
+    Id,
+    OrderId,
+    EventType,
+    Payload,
+    CreatedAt,
+}
+
+const STATUSES: &str = "'pending', 'confirmed', 'shipped', 'delivered', 'cancelled'";
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(Users::Table)
+                    .col(big_pk_auto(Users::Id))
+                    .col(string(Users::Email).unique_key())
+                    .col(string(Users::FullName))
+                    .col(timestamp_with_time_zone_default_now(Users::CreatedAt))
+                    .to_owned(),
+            )
+            .await?;
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(Products::Table)
+                    .col(big_pk_auto(Products::Id))
+                    .col(string(Products::Name))
+                    .col(
+                        big_integer(Products::PriceCents)
+                            .check(Expr::col(Products::PriceCents).gte(0)),
+                    )
+                    .col(big_integer_null(Products::Stock).check(Expr::col(Products::Stock).gte(0)))
+                    .to_owned(),
+            )
+            .await?;
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(Orders::Table)
+                    .col(big_pk_auto(Orders::Id))
+                    .col(big_integer(Orders::UserId))
+                    .col(
+                        string_len(Orders::Status, 32)
+                            .default("pending")
+                            .check(Expr::cust(format!("status IN ({STATUSES})"))),
+                    )
+                    .col(timestamp_with_time_zone_default_now(Orders::CreatedAt))
+                    .col(timestamp_with_time_zone_default_now(Orders::UpdatedAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_orders_user_id")
+                            .from(Orders::Table, Orders::UserId)
+                            .to(Users::Table, Users::Id)
+                            .on_delete(ForeignKeyAction::Restrict),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_orders_user_id")
+                    .table(Orders::Table)
+                    .col(Orders::UserId)
+                    .to_owned(),
+            )
+            .await?;
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(OrderItems::Table)
+                    .col(big_pk_auto(OrderItems::Id))
+                    .col(big_integer(OrderItems::OrderId))
+                    .col(big_integer(OrderItems::ProductId))
+                    .col(
+                        big_integer(OrderItems::Quantity)
+                            .check(Expr::col(OrderItems::Quantity).gt(0)),
+                    )
+                    .col(
+                        big_integer(OrderItems::PriceCentsAtPurchase)
+                            .check(Expr::col(OrderItems::PriceCentsAtPurchase).gte(0)),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_order_items_order_id")
+                            .from(OrderItems::Table, OrderItems::OrderId)
+                            .to(Orders::Table, Orders::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_order_items_product_id")
+                            .from(OrderItems::Table, OrderItems::ProductId)
+                            .to(Products::Table, Products::Id)
+                            .on_delete(ForeignKeyAction::Restrict),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_order_items_order_id")
+                    .table(OrderItems::Table)
+                    .col(OrderItems::OrderId)
+                    .to_owned(),
+            )
+            .await?;
+        // Lets "is this product on any order?" (delete_product) and top products avoid a full scan.
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_order_items_product_id")
+                    .table(OrderItems::Table)
+                    .col(OrderItems::ProductId)
+                    .to_owned(),
+            )
+            .await?;
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(OrderEvents::Table)
+                    .col(big_pk_auto(OrderEvents::Id))
+                    .col(big_integer(OrderEvents::OrderId))
+                    .col(string_len(OrderEvents::EventType, 64))
+                    .col(text(OrderEvents::Payload).default("{}"))
+                    .col(timestamp_with_time_zone_default_now(OrderEvents::CreatedAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_order_events_order_id")
+                            .from(OrderEvents::Table, OrderEvents::OrderId)
+                            .to(Orders::Table, Orders::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_order_events_order_id")
+                    .table(OrderEvents::Table)
+                    .col(OrderEvents::OrderId)
+                    .to_owned(),
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for table in [
+            OrderEvents::Table.into_iden(),
+            OrderItems::Table.into_iden(),
+            Orders::Table.into_iden(),
+            Products::Table.into_iden(),
+            Users::Table.into_iden(),
+        ] {
+            manager
+                .drop_table(Table::drop().table(table).if_exists().to_owned())
+                .await?;
+        }
+        Ok(())
+    }
+}

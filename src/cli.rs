@@ -1,0 +1,245 @@
+//! The command line: global options and subcommands (clap derive).
+//!
+//! Ids and page sizes are parsed by clap (a malformed one is a usage error, exit 2); prices,
+//! stock, quantities, statuses, emails and names are taken as typed and checked by the service
+//! layer, which refuses them with a message naming the field (exit 1).
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// A keyboard-driven order desk in the terminal, over SQLite or PostgreSQL.
+#[derive(Debug, Parser)]
+#[command(name = "orderdesk", version, about, propagate_version = true)]
+pub struct Cli {
+    /// The database: a sqlite: or postgres:// URL, or a file path [default: DATABASE_URL, then
+    /// .env, then orderdesk.db in your data directory]
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+
+    /// Print JSON instead of tables
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// What to do; without one, orderdesk opens its terminal UI
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply, roll back, inspect or redo the schema migrations
+    Migrate {
+        /// up: apply pending; down: roll back the last; status: list; fresh: drop orderdesk's
+        /// tables and re-create them empty
+        #[arg(value_enum, default_value_t = MigrateAction::Up)]
+        action: MigrateAction,
+    },
+    /// Fill an empty database: the demo set, or generated data at scale
+    Seed(SeedArgs),
+    /// Customers
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Products and their stock
+    #[command(subcommand)]
+    Product(ProductCommand),
+    /// Orders: place, list, show, move along, cancel
+    #[command(subcommand)]
+    Order(OrderCommand),
+    /// Orders by status, revenue, average delivery time, top products
+    Stats,
+    /// Print a shell completion script
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// What `migrate` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MigrateAction {
+    /// Apply every pending migration
+    Up,
+    /// Roll back the last applied migration
+    Down,
+    /// List migrations and whether each is applied
+    Status,
+    /// Drop orderdesk's tables and apply every migration again
+    Fresh,
+}
+
+/// `orderdesk seed`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["demo", "orders", "users", "products"])))]
+pub struct SeedArgs {
+    /// The demo set: 8 users, 20 products, 40 orders over the 30 days before --today
+    #[arg(long, conflicts_with_all = ["users", "products", "orders"])]
+    pub demo: bool,
+    /// The day the data leads up to (YYYY-MM-DD) [default: today]
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<NaiveDate>,
+    /// Users to generate
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub users: u64,
+    /// Products to generate
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub products: u64,
+    /// Orders to generate (each with 1 to 3 lines and its events)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub orders: u64,
+    /// The random seed: the same seed generates the same data
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+}
+
+/// A page of a list.
+#[derive(Debug, Args)]
+pub struct PageArgs {
+    /// Only rows containing this text (case-insensitive)
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+    /// Rows per page (1..=1000)
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub limit: u64,
+    /// Start after this id (the last id of the previous page)
+    #[arg(long, value_name = "ID")]
+    pub after: Option<i64>,
+}
+
+/// `orderdesk user ...`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Register a customer
+    Add {
+        /// Their email (unique)
+        #[arg(long)]
+        email: String,
+        /// Their full name
+        #[arg(long)]
+        name: String,
+    },
+    /// List customers with their number of orders
+    List(PageArgs),
+    /// Show one customer
+    Show {
+        /// The user's id
+        id: i64,
+    },
+    /// Change a customer's email or name
+    Update {
+        /// The user's id
+        id: i64,
+        /// A new email
+        #[arg(long)]
+        email: Option<String>,
+        /// A new full name
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Delete a customer who has no orders
+    Delete {
+        /// The user's id
+        id: i64,
+    },
+}
+
+/// `orderdesk product ...`.
+#[derive(Debug, Subcommand)]
+pub enum ProductCommand {
+    /// Add a product
+    Add {
+        /// Its name
+        #[arg(long)]
+        name: String,
+        /// Its price, such as 12.34
+        #[arg(long, allow_hyphen_values = true)]
+        price: String,
+        /// Units in stock [default: not tracked]
+        #[arg(long, allow_hyphen_values = true)]
+        stock: Option<String>,
+    },
+    /// List products
+    List(PageArgs),
+    /// Show one product
+    Show {
+        /// The product's id
+        id: i64,
+    },
+    /// Change a product's name, price or stock
+    Update {
+        /// The product's id
+        id: i64,
+        /// A new name
+        #[arg(long)]
+        name: Option<String>,
+        /// A new price, such as 12.34 (orders already placed keep theirs)
+        #[arg(long, allow_hyphen_values = true)]
+        price: Option<String>,
+        /// A new stock level
+        #[arg(long, allow_hyphen_values = true, conflicts_with = "untracked")]
+        stock: Option<String>,
+        /// Stop tracking stock
+        #[arg(long)]
+        untracked: bool,
+    },
+    /// Delete a product that is on no order
+    Delete {
+        /// The product's id
+        id: i64,
+    },
+}
+
+/// `orderdesk order ...`.
+#[derive(Debug, Subcommand)]
+pub enum OrderCommand {
+    /// Place an order
+    Add {
+        /// The customer's id
+        #[arg(long, value_name = "ID")]
+        user: i64,
+        /// A line as PRODUCT_ID:QUANTITY; repeat for more lines
+        #[arg(
+            long = "item",
+            value_name = "PRODUCT_ID:QTY",
+            required = true,
+            allow_hyphen_values = true
+        )]
+        items: Vec<String>,
+        /// The starting status: pending or confirmed
+        #[arg(long, default_value = "pending")]
+        status: String,
+    },
+    /// List orders, newest first, a page at a time
+    List {
+        /// Only this customer's orders
+        #[arg(long, value_name = "ID")]
+        user: Option<i64>,
+        /// Only orders in this status
+        #[arg(long)]
+        status: Option<String>,
+        /// Orders per page (1..=1000)
+        #[arg(long, value_name = "N", default_value_t = 50)]
+        limit: u64,
+        /// Only orders older than this id (the last id of the previous page)
+        #[arg(long, value_name = "ID")]
+        before: Option<i64>,
+    },
+    /// Show an order: customer, lines, captured and current prices, history
+    Show {
+        /// The order's id
+        id: i64,
+    },
+    /// Move an order to a status: pending -> confirmed -> shipped -> delivered, or cancelled
+    Status {
+        /// The order's id
+        id: i64,
+        /// The new status
+        status: String,
+    },
+    /// Cancel a pending or confirmed order; tracked stock comes back
+    Cancel {
+        /// The order's id
+        id: i64,
+    },
+}

@@ -1,0 +1,374 @@
+//! Connecting (SQLite pragmas and pool, PostgreSQL as given), migrating, the statement recorder
+//! that counts every statement and feeds the SQL log, and the transaction helper that records the
+//! BEGIN, COMMIT and ROLLBACK which SeaORM's metric callback never reports.
+
+use std::ops::Deref;
+use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, SubsecRound, Utc};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait as _, Values,
+};
+
+/// How long a SQLite connection waits for the writer lock before giving up.
+pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The source of "now" for everything the service layer writes; tests and the TUI inject one.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// Something the database was sent, as the recorder reports it to its listener.
+#[derive(Debug, Clone, Copy)]
+pub enum SqlEvent<'a> {
+    /// A statement reported by SeaORM's metric callback.
+    Statement {
+        /// The SQL text with placeholders.
+        sql: &'a str,
+        /// The bound values, if any.
+        values: Option<&'a Values>,
+        /// How long it took.
+        elapsed: Duration,
+        /// Whether the database refused it.
+        failed: bool,
+    },
+    /// A transaction began (`BEGIN`, or `BEGIN IMMEDIATE` on SQLite).
+    Begin {
+        /// The statement text as sent.
+        sql: &'static str,
+        /// How long it took.
+        elapsed: Duration,
+        /// Whether it failed.
+        failed: bool,
+    },
+    /// A transaction was committed.
+    Commit {
+        /// How long it took.
+        elapsed: Duration,
+        /// Whether it failed.
+        failed: bool,
+    },
+    /// A transaction was rolled back, explicitly or because it was dropped unfinished.
+    Rollback {
+        /// How long it took (zero when it was dropped: the driver rolls back in the background).
+        elapsed: Duration,
+        /// True when the transaction was dropped rather than rolled back by the code.
+        on_drop: bool,
+    },
+}
+
+/// A listener that sees every [`SqlEvent`] as it happens.
+pub type Listener = Arc<dyn Fn(&SqlEvent<'_>) + Send + Sync>;
+
+/// Counts every round trip to the database and hands each one to an optional listener.
+#[derive(Default)]
+pub struct Recorder {
+    statements: AtomicU64,
+    has_listener: AtomicBool,
+    listener: RwLock<Option<Listener>>,
+}
+
+impl Recorder {
+    /// The number of statements sent so far, BEGIN, COMMIT and ROLLBACK included.
+    pub fn statements(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
+    }
+
+    /// Installs (or with `None` removes) the listener.
+    pub fn set_listener(&self, listener: Option<Listener>) {
+        let mut slot = self.listener.write().unwrap_or_else(|e| e.into_inner());
+        self.has_listener
+            .store(listener.is_some(), Ordering::Release);
+        *slot = listener;
+    }
+
+    fn record(&self, event: &SqlEvent<'_>) {
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        if self.has_listener.load(Ordering::Acquire) {
+            let slot = self.listener.read().unwrap_or_else(|e| e.into_inner());
+            if let Some(listener) = slot.as_ref() {
+                listener(event);
+            }
+        }
+    }
+}
+
+/// Options for [`connect_with`].
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectConfig {
+    /// The pool size; `None` picks 4 for SQLite (one writer beside readers) and 10 for PostgreSQL.
+    pub max_connections: Option<u32>,
+}
+
+impl Default for ConnectConfig {
+    fn default() -> Self {
+        Self {
+            max_connections: None,
+        }
+    }
+}
+
+/// A connection pool with its statement recorder and clock: what every service call takes.
+#[derive(Clone)]
+pub struct Db {
+    conn: DatabaseConnection,
+    recorder: Arc<Recorder>,
+    clock: Clock,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db")
+            .field("backend", &self.conn.get_database_backend())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Deref for Db {
+    type Target = DatabaseConnection;
+
+    fn deref(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+}
+
+impl Db {
+    /// The statement recorder of this pool.
+    pub fn recorder(&self) -> &Arc<Recorder> {
+        &self.recorder
+    }
+
+    /// The current time by this pool's clock, in microseconds (what PostgreSQL keeps), so that
+    /// both backends store the same value.
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)().trunc_subsecs(6)
+    }
+
+    /// The same pool with another clock.
+    #[must_use]
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Which backend this is.
+    pub fn backend(&self) -> DbBackend {
+        self.conn.get_database_backend()
+    }
+
+    /// Begins a write transaction: `BEGIN IMMEDIATE` on SQLite, so that a transaction which
+    /// reads before it writes waits for the writer lock up front instead of failing with
+    /// "database is locked"; a plain `BEGIN` (READ COMMITTED) on PostgreSQL.
+    ///
+    /// # Errors
+    /// When the database cannot start the transaction (for SQLite, when the writer lock stays
+    /// taken beyond the busy timeout).
+    pub async fn begin_write(&self) -> Result<Tx, DbErr> {
+        let (sql, options) = match self.backend() {
+            DbBackend::Sqlite => (
+                "BEGIN IMMEDIATE",
+                TransactionOptions {
+                    sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                    ..TransactionOptions::default()
+                },
+            ),
+            _ => ("BEGIN", TransactionOptions::default()),
+        };
+        let start = Instant::now();
+        let result = self.conn.begin_with_options(options).await;
+        self.recorder.record(&SqlEvent::Begin {
+            sql,
+            elapsed: start.elapsed(),
+            failed: result.is_err(),
+        });
+        Ok(Tx {
+            inner: Some(result?),
+            recorder: self.recorder.clone(),
+        })
+    }
+
+    /// Closes the pool.
+    ///
+    /// # Errors
+    /// When the driver reports an error while closing.
+    pub async fn close(self) -> Result<(), DbErr> {
+        self.conn.close().await
+    }
+}
+
+/// An open transaction that records its COMMIT or ROLLBACK; dropped unfinished, it rolls back
+/// and records that too.
+pub struct Tx {
+    inner: Option<DatabaseTransaction>,
+    recorder: Arc<Recorder>,
+}
+
+impl Deref for Tx {
+    type Target = DatabaseTransaction;
+
+    fn deref(&self) -> &DatabaseTransaction {
+        self.inner
+            .as_ref()
+            .expect("a transaction is open until commit or rollback consumes it")
+    }
+}
+
+impl Tx {
+    /// Commits.
+    ///
+    /// # Errors
+    /// When the database refuses the COMMIT.
+    pub async fn commit(mut self) -> Result<(), DbErr> {
+        let tx = self.inner.take().expect("open transaction");
+        let start = Instant::now();
+        let result = tx.commit().await;
+        self.recorder.record(&SqlEvent::Commit {
+            elapsed: start.elapsed(),
+            failed: result.is_err(),
+        });
+        result
+    }
+
+    /// Rolls back.
+    ///
+    /// # Errors
+    /// When the database reports an error for the ROLLBACK.
+    pub async fn rollback(mut self) -> Result<(), DbErr> {
+        let tx = self.inner.take().expect("open transaction");
+        let start = Instant::now();
+        let result = tx.rollback().await;
+        self.recorder.record(&SqlEvent::Rollback {
+            elapsed: start.elapsed(),
+            on_drop: false,
+        });
+        result
+    }
+}
+
+impl Drop for Tx {
+    fn drop(&mut self) {
+        if self.inner.take().is_some() {
+            self.recorder.record(&SqlEvent::Rollback {
+                elapsed: Duration::ZERO,
+                on_drop: true,
+            });
+        }
+    }
+}
+
+/// Whether a URL names a PostgreSQL database.
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// Connects with the default pool; see [`connect_with`].
+///
+/// # Errors
+/// See [`connect_with`].
+pub async fn connect(url: &str) -> Result<Db, DbErr> {
+    connect_with(url, ConnectConfig::default()).await
+}
+
+/// Connects to `url`: a `sqlite:` URL (the file and its folder are created if missing; WAL,
+/// synchronous=NORMAL, foreign keys on, a busy timeout) or a `postgres://` URL, used as given.
+///
+/// # Errors
+/// When the URL is neither, the folder cannot be created or the database cannot be reached.
+pub async fn connect_with(url: &str, config: ConnectConfig) -> Result<Db, DbErr> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(30));
+    if url.starts_with("sqlite:") {
+        let parsed = SqliteConnectOptions::from_str(url)
+            .map_err(|e| DbErr::Custom(format!("database URL: {e}")))?;
+        if !url.contains(":memory:") && !url.contains("mode=memory") {
+            if let Some(parent) = parsed.get_filename().parent() {
+                if !parent.as_os_str().is_empty() {
+                    std::fs::create_dir_all(parent).map_err(|e| {
+                        DbErr::Custom(format!("cannot create {}: {e}", parent.display()))
+                    })?;
+                }
+            }
+        }
+        options
+            .max_connections(config.max_connections.unwrap_or(4))
+            .map_sqlx_sqlite_opts(|opts| {
+                opts.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(SQLITE_BUSY_TIMEOUT)
+            });
+    } else if is_postgres_url(url) {
+        if let Some(n) = config.max_connections {
+            options.max_connections(n);
+        }
+    } else {
+        return Err(DbErr::Custom(
+            "database URL: expected sqlite:PATH or postgres://...".to_owned(),
+        ));
+    }
+    let mut conn = Database::connect(options).await?;
+    let recorder = Arc::new(Recorder::default());
+    let sink = recorder.clone();
+    conn.set_metric_callback(move |info| {
+        sink.record(&SqlEvent::Statement {
+            sql: &info.statement.sql,
+            values: info.statement.values.as_ref(),
+            elapsed: info.elapsed,
+            failed: info.failed,
+        });
+    });
+    Ok(Db {
+        conn,
+        recorder,
+        clock: Arc::new(Utc::now),
+    })
+}
+
+/// Applies every pending migration.
+///
+/// # Errors
+/// When a migration fails.
+pub async fn migrate(db: &Db) -> Result<(), DbErr> {
+    Migrator::up(&db.conn, None).await
+}
+
+/// Rolls back the last `steps` migrations (all of them with `None`).
+///
+/// # Errors
+/// When a migration's `down` fails.
+pub async fn migrate_down(db: &Db, steps: Option<u32>) -> Result<(), DbErr> {
+    Migrator::down(&db.conn, steps).await
+}
+
+/// Drops orderdesk's tables through every migration's `down`, then applies them again: an
+/// empty schema whose ids start at 1. Tables that are not orderdesk's are left alone.
+///
+/// # Errors
+/// When a migration fails.
+pub async fn migrate_fresh(db: &Db) -> Result<(), DbErr> {
+    Migrator::reset(&db.conn).await?;
+    Migrator::up(&db.conn, None).await
+}
+
+/// Each migration's name and whether it has been applied, in order.
+///
+/// # Errors
+/// When the migration table cannot be read.
+pub async fn migration_status(db: &Db) -> Result<Vec<(String, bool)>, DbErr> {
+    Ok(Migrator::get_migration_with_status(&db.conn)
+        .await?
+        .into_iter()
+        .map(|m| {
+            let applied = m.status() == migration::MigrationStatus::Applied;
+            (m.name().to_owned(), applied)
+        })
+        .collect())
+}

@@ -1,0 +1,7 @@
+//! SeaORM entities for the five tables (2.0 dense format).
+
+pub mod order;
+pub mod order_event;
+pub mod order_item;
+pub mod product;
+pub mod user;

@@ -1,0 +1,9 @@
+//! orderdesk: a keyboard-driven order desk over SeaORM, on SQLite or PostgreSQL.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod db;
+pub mod entity;
+pub mod money;
+pub mod service;

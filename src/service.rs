@@ -1,0 +1,324 @@
+//! The one place that reads and writes: every front end (TUI, command line, bench) calls these.
+//!
+//! Inputs are checked before the database is touched; the database's own constraints back the
+//! checks up. Every error names the field it is about and says why.
+
+mod orders;
+mod products;
+pub mod seed;
+mod stats;
+mod users;
+pub mod validate;
+
+use std::fmt;
+use std::str::FromStr;
+
+use sea_orm::{DbErr, SqlErr};
+use serde::{Deserialize, Serialize};
+
+use crate::db::Tx;
+
+pub use orders::{
+    CancelOrder, NewOrder, NewOrderItem, Order, OrderDetail, OrderEvent, OrderItem, OrderQuery,
+    OrderSummary, cancel_order, create_order, get_order, list_order_events, list_orders,
+    list_orders_page, set_order_status,
+};
+pub use products::{
+    NewProduct, Product, ProductChanges, create_product, delete_product, get_product,
+    list_products, update_product,
+};
+pub use stats::{Stats, TopProduct, stats};
+pub use users::{
+    NewUser, User, UserChanges, UserRow, create_user, delete_user, get_user, list_users,
+    update_user,
+};
+
+/// The largest quantity on one order line.
+pub const MAX_QUANTITY: i64 = 10_000;
+/// The most lines one order may have.
+pub const MAX_LINES: usize = 100;
+/// The largest stock a product may hold.
+pub const MAX_STOCK: i64 = 1_000_000_000;
+/// The longest name or email, in characters.
+pub const MAX_TEXT: usize = 200;
+/// The largest page a list returns.
+pub const MAX_PAGE: u64 = 1_000;
+/// Stock at or below this is low.
+pub const LOW_STOCK: i64 = 5;
+
+/// Why a service call was refused or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input is not acceptable; nothing was written.
+    #[error("{field}: {reason}")]
+    Validation {
+        /// The field, as the user knows it (`email`, `price`, `item 2 quantity`).
+        field: String,
+        /// Why, in a sentence fragment.
+        reason: String,
+    },
+    /// A referenced row does not exist.
+    #[error("{field}: unknown {what} {id}")]
+    NotFound {
+        /// The field that referenced it.
+        field: String,
+        /// What kind of row (`user`, `product`, `order`).
+        what: &'static str,
+        /// The id that was asked for.
+        id: i64,
+    },
+    /// The change conflicts with what is stored (a duplicate email, a delete of a referenced row).
+    #[error("{field}: {reason}")]
+    Conflict {
+        /// The field in conflict.
+        field: String,
+        /// Why.
+        reason: String,
+    },
+    /// An order line asks for more than is in stock; the whole order was rolled back.
+    #[error("{field}: product {product_id} ({name}) has {available} left, {requested} requested")]
+    OutOfStock {
+        /// The line (`item 2`).
+        field: String,
+        /// The product.
+        product_id: i64,
+        /// Its name.
+        name: String,
+        /// Units in stock when the order was refused.
+        available: i64,
+        /// Units the line asked for.
+        requested: i64,
+    },
+    /// The order's status cannot change that way.
+    #[error("status: {}", transition_reason(*.order_id, *.from, *.to))]
+    InvalidTransition {
+        /// The order.
+        order_id: i64,
+        /// Its status now.
+        from: Status,
+        /// The status asked for.
+        to: Status,
+    },
+    /// The database failed.
+    #[error("database error: {0}")]
+    Db(#[from] DbErr),
+}
+
+fn transition_reason(order_id: i64, from: Status, to: Status) -> String {
+    let next = from.next_allowed();
+    if from == to {
+        format!("order {order_id} is already {from}")
+    } else if next.is_empty() {
+        format!("order {order_id} is {from}, which is final; it cannot become {to}")
+    } else {
+        let names: Vec<&str> = next.iter().map(|s| s.as_str()).collect();
+        format!(
+            "order {order_id} is {from} and can become {}, not {to}",
+            names.join(" or ")
+        )
+    }
+}
+
+impl Error {
+    /// A validation error for `field`.
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::Validation {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// The field the error is about, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::Validation { field, .. }
+            | Error::NotFound { field, .. }
+            | Error::Conflict { field, .. }
+            | Error::OutOfStock { field, .. } => Some(field),
+            Error::InvalidTransition { .. } => Some("status"),
+            Error::Db(_) => None,
+        }
+    }
+
+    /// Whether this is a refusal of the input (as opposed to a database failure).
+    pub fn is_refusal(&self) -> bool {
+        !matches!(self, Error::Db(_))
+    }
+}
+
+/// The lifecycle of an order: pending -> confirmed -> shipped -> delivered, and pending or
+/// confirmed -> cancelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Placed, not yet confirmed.
+    Pending,
+    /// Confirmed, to be shipped.
+    Confirmed,
+    /// On its way.
+    Shipped,
+    /// Arrived; final.
+    Delivered,
+    /// Cancelled, stock given back; final.
+    Cancelled,
+}
+
+impl Status {
+    /// Every status, in lifecycle order.
+    pub const ALL: [Status; 5] = [
+        Status::Pending,
+        Status::Confirmed,
+        Status::Shipped,
+        Status::Delivered,
+        Status::Cancelled,
+    ];
+
+    /// The name stored in the database and shown to users.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Confirmed => "confirmed",
+            Status::Shipped => "shipped",
+            Status::Delivered => "delivered",
+            Status::Cancelled => "cancelled",
+        }
+    }
+
+    /// The statuses this one may change to.
+    pub fn next_allowed(self) -> &'static [Status] {
+        match self {
+            Status::Pending => &[Status::Confirmed, Status::Cancelled],
+            Status::Confirmed => &[Status::Shipped, Status::Cancelled],
+            Status::Shipped => &[Status::Delivered],
+            Status::Delivered | Status::Cancelled => &[],
+        }
+    }
+
+    /// The next step forward in the lifecycle (cancelling is not a step forward).
+    pub fn forward(self) -> Option<Status> {
+        match self {
+            Status::Pending => Some(Status::Confirmed),
+            Status::Confirmed => Some(Status::Shipped),
+            Status::Shipped => Some(Status::Delivered),
+            Status::Delivered | Status::Cancelled => None,
+        }
+    }
+
+    /// Whether an order may move from `self` to `to`.
+    pub fn can_become(self, to: Status) -> bool {
+        self.next_allowed().contains(&to)
+    }
+
+    /// Whether a new order may start in this status.
+    pub fn is_initial(self) -> bool {
+        matches!(self, Status::Pending | Status::Confirmed)
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Status {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        let wanted = s.trim().to_ascii_lowercase();
+        Status::ALL
+            .into_iter()
+            .find(|st| st.as_str() == wanted)
+            .ok_or_else(|| {
+                Error::invalid(
+                    "status",
+                    format!(
+                        "unknown status {s:?}; one of pending, confirmed, shipped, delivered, cancelled"
+                    ),
+                )
+            })
+    }
+}
+
+/// Which page of a list to fetch: rows after the cursor (ascending lists) or before it
+/// (newest-first lists), matching a text filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListQuery {
+    /// Text to look for (case-insensitive, anywhere in the searched columns).
+    pub filter: Option<String>,
+    /// The cursor: the last id of the previous page.
+    pub after: Option<i64>,
+    /// The page size; `None` for the default of 50.
+    pub limit: Option<u64>,
+}
+
+impl ListQuery {
+    fn page_size(&self) -> Result<u64, Error> {
+        match self.limit {
+            None => Ok(50),
+            Some(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
+            Some(n) => Err(Error::invalid(
+                "limit",
+                format!("must be 1..={MAX_PAGE} (got {n})"),
+            )),
+        }
+    }
+
+    /// The filter as a LIKE pattern, lowercased and escaped, or `None` when blank.
+    fn like_pattern(&self) -> Option<String> {
+        let text = self.filter.as_deref().map(str::trim).unwrap_or("");
+        (!text.is_empty()).then(|| like_contains(text))
+    }
+}
+
+/// `%text%`, lowercased, with `%`, `_` and `\` escaped by `\`.
+fn like_contains(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// Checks that an id is positive.
+fn check_id(field: &str, id: i64) -> Result<(), Error> {
+    if id > 0 {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            field,
+            format!("must be a positive id (got {id})"),
+        ))
+    }
+}
+
+/// Commits `tx` when `result` is Ok and rolls it back otherwise; the result is passed on.
+async fn finish<T>(tx: Tx, result: Result<T, Error>) -> Result<T, Error> {
+    match result {
+        Ok(value) => {
+            tx.commit().await?;
+            Ok(value)
+        }
+        Err(err) => {
+            // The error that caused the rollback is the one worth reporting.
+            let _ = tx.rollback().await;
+            Err(err)
+        }
+    }
+}
+
+/// Maps a unique violation to a conflict on `field`, and passes every other error on.
+fn unique_to_conflict(err: DbErr, field: &str, reason: impl FnOnce() -> String) -> Error {
+    match err.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => Error::Conflict {
+            field: field.to_owned(),
+            reason: reason(),
+        },
+        _ => Error::Db(err),
+    }
+}

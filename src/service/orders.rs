@@ -1,0 +1,793 @@
+//! Orders: create_order (one transaction, captured prices, stock taken safely, an event),
+//! list_orders (constant statements), paged lists, detail, status changes, cancel, events.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, SqlErr,
+};
+use serde::Serialize;
+use serde_json::json;
+
+use super::{Error, MAX_LINES, Status, check_id, finish, validate};
+use crate::db::Db;
+use crate::entity::{order, order_event, order_item, product, user};
+
+/// One line of a new order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewOrderItem {
+    /// The product.
+    pub product_id: i64,
+    /// How many units, 1..=10000.
+    pub quantity: i64,
+}
+
+/// A new order: what create_order takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOrder {
+    /// The customer.
+    pub user_id: i64,
+    /// The starting status: pending or confirmed.
+    pub status: Status,
+    /// The lines, at least one.
+    pub items: Vec<NewOrderItem>,
+}
+
+/// A line of an order, with the price captured when it was placed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderItem {
+    /// The line's id.
+    pub id: i64,
+    /// The product.
+    pub product_id: i64,
+    /// The product's name (as it is now).
+    pub product_name: String,
+    /// Units.
+    pub quantity: i64,
+    /// The unit price when the order was placed, in cents.
+    pub price_cents_at_purchase: i64,
+    /// quantity x price_cents_at_purchase.
+    pub amount_cents: i64,
+}
+
+/// An order as create_order and list_orders return it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Order {
+    /// The id.
+    pub id: i64,
+    /// The customer.
+    pub user_id: i64,
+    /// Where it is in its lifecycle.
+    pub status: Status,
+    /// When it was placed.
+    pub created_at: DateTime<Utc>,
+    /// Its lines in id order.
+    pub items: Vec<OrderItem>,
+    /// The sum of the lines' amounts, in cents.
+    pub total_amount_cents: i64,
+    /// The sum of the lines' quantities.
+    pub total_quantity: i64,
+}
+
+/// An order in a list of all orders: the order and who placed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderSummary {
+    /// The order.
+    #[serde(flatten)]
+    pub order: Order,
+    /// The customer's email.
+    pub customer_email: String,
+    /// The customer's name.
+    pub customer_name: String,
+}
+
+/// An order with everything the detail view shows: customer, each line's current price beside
+/// the captured one, and the status history from the events.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrderDetail {
+    /// The order.
+    #[serde(flatten)]
+    pub order: Order,
+    /// The customer's email.
+    pub customer_email: String,
+    /// The customer's name.
+    pub customer_name: String,
+    /// When the status last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Each line's product price today, by line id order.
+    pub current_prices_cents: Vec<i64>,
+    /// The order's events, oldest first.
+    pub events: Vec<OrderEvent>,
+}
+
+/// What cancel_order did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CancelOrder {
+    /// The cancelled order.
+    #[serde(flatten)]
+    pub order: Order,
+    /// The units given back to each tracked product, as `[product_id, units]`.
+    pub restocked: Vec<(i64, i64)>,
+}
+
+/// A row of the order_events outbox.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrderEvent {
+    /// The id.
+    pub id: i64,
+    /// The order it is about.
+    pub order_id: i64,
+    /// order_created, order_status_updated or order_cancelled.
+    pub event_type: String,
+    /// What happened, as JSON.
+    pub payload: serde_json::Value,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Which orders a page of all orders shows: newest first, before a cursor.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OrderQuery {
+    /// Only this customer's orders.
+    pub user_id: Option<i64>,
+    /// Only orders in this status.
+    pub status: Option<Status>,
+    /// The cursor: only orders with a smaller id.
+    pub before: Option<i64>,
+    /// The page size; `None` for 50.
+    pub limit: Option<u64>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct ItemRow {
+    id: i64,
+    order_id: i64,
+    product_id: i64,
+    product_name: String,
+    quantity: i64,
+    price_cents_at_purchase: i64,
+    current_price_cents: i64,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct OrderRow {
+    id: i64,
+    user_id: i64,
+    status: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    customer_email: String,
+    customer_name: String,
+}
+
+fn stored_status(text: &str) -> Result<Status, Error> {
+    text.parse().map_err(|_| {
+        Error::Db(sea_orm::DbErr::Custom(format!(
+            "an order has the unknown status {text:?}"
+        )))
+    })
+}
+
+fn order_not_found(id: i64) -> Error {
+    Error::NotFound {
+        field: "order".to_owned(),
+        what: "order",
+        id,
+    }
+}
+
+fn line_field(line: usize) -> String {
+    format!("item {line}")
+}
+
+fn too_large(field: &str) -> Error {
+    Error::invalid(field, "the order total is too large")
+}
+
+/// Checks a new order's shape before anything is sent to the database.
+fn check_new_order(input: &NewOrder) -> Result<(), Error> {
+    check_id("user", input.user_id)?;
+    if !input.status.is_initial() {
+        return Err(Error::invalid(
+            "status",
+            format!(
+                "a new order starts pending or confirmed, not {}",
+                input.status
+            ),
+        ));
+    }
+    if input.items.is_empty() {
+        return Err(Error::invalid("items", "an order needs at least one item"));
+    }
+    if input.items.len() > MAX_LINES {
+        return Err(Error::invalid(
+            "items",
+            format!(
+                "an order has at most {MAX_LINES} lines (got {})",
+                input.items.len()
+            ),
+        ));
+    }
+    for (i, item) in input.items.iter().enumerate() {
+        let field = line_field(i + 1);
+        check_id(&format!("{field} product"), item.product_id)?;
+        validate::quantity_value(&format!("{field} quantity"), item.quantity)?;
+    }
+    Ok(())
+}
+
+/// Places an order in one transaction: validates the user, every product and every quantity,
+/// captures each price, takes tracked stock with a conditional update (never overselling), and
+/// writes an order_created event. On any failure it rolls back and says which line and why.
+///
+/// # Errors
+/// Validation, NotFound (user or a line's product), OutOfStock (with the line); nothing is
+/// written.
+pub async fn create_order(db: &Db, input: NewOrder) -> Result<Order, Error> {
+    check_new_order(&input)?;
+    let tx = db.begin_write().await?;
+    let result = insert_order(&*tx, &input, db.now()).await;
+    finish(tx, result).await
+}
+
+/// The body of create_order, inside the caller's transaction, at a given time (seeding uses it).
+pub(crate) async fn insert_order(
+    conn: &impl ConnectionTrait,
+    input: &NewOrder,
+    at: DateTime<Utc>,
+) -> Result<Order, Error> {
+    let mut ids: Vec<i64> = input.items.iter().map(|i| i.product_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let products: HashMap<i64, product::Model> = product::Entity::find()
+        .filter(product::Column::Id.is_in(ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let mut lines = Vec::with_capacity(input.items.len());
+    for (i, item) in input.items.iter().enumerate() {
+        let product = products.get(&item.product_id).ok_or(Error::NotFound {
+            field: line_field(i + 1),
+            what: "product",
+            id: item.product_id,
+        })?;
+        lines.push((i + 1, item, product));
+    }
+
+    let created = order::ActiveModel {
+        user_id: Set(input.user_id),
+        status: Set(input.status.as_str().to_owned()),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .map_err(|e| match e.sql_err() {
+        Some(SqlErr::ForeignKeyConstraintViolation(_)) => Error::NotFound {
+            field: "user".to_owned(),
+            what: "user",
+            id: input.user_id,
+        },
+        _ => Error::Db(e),
+    })?;
+
+    for (line, item, product) in &lines {
+        if product.stock.is_some() {
+            take_stock(conn, *line, item, product).await?;
+        }
+    }
+
+    let rows = order_item::Entity::insert_many(lines.iter().map(|(_, item, product)| {
+        order_item::ActiveModel {
+            order_id: Set(created.id),
+            product_id: Set(item.product_id),
+            quantity: Set(item.quantity),
+            price_cents_at_purchase: Set(product.price_cents),
+            ..Default::default()
+        }
+    }))
+    .exec_with_returning(conn)
+    .await?;
+    let mut rows = rows;
+    rows.sort_by_key(|r| r.id);
+    let items = rows
+        .into_iter()
+        .zip(&lines)
+        .map(|(row, (line, _, product))| {
+            let amount_cents = row
+                .quantity
+                .checked_mul(row.price_cents_at_purchase)
+                .ok_or_else(|| too_large(&line_field(*line)))?;
+            Ok(OrderItem {
+                id: row.id,
+                product_id: row.product_id,
+                product_name: product.name.clone(),
+                quantity: row.quantity,
+                price_cents_at_purchase: row.price_cents_at_purchase,
+                amount_cents,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let order = assemble(
+        created.id,
+        created.user_id,
+        input.status,
+        created.created_at,
+        items,
+    )?;
+
+    let payload = json!({
+        "user_id": order.user_id,
+        "status": order.status,
+        "items": order.items.iter().map(|i| json!({
+            "product_id": i.product_id,
+            "quantity": i.quantity,
+            "price_cents_at_purchase": i.price_cents_at_purchase,
+        })).collect::<Vec<_>>(),
+        "total_amount_cents": order.total_amount_cents,
+    });
+    write_event(conn, order.id, "order_created", &payload, at).await?;
+    Ok(order)
+}
+
+/// Takes `item.quantity` units of a tracked product, or fails with OutOfStock for the line.
+async fn take_stock(
+    conn: &impl ConnectionTrait,
+    line: usize,
+    item: &NewOrderItem,
+    product: &product::Model,
+) -> Result<(), Error> {
+    let taken = product::Entity::update_many()
+        .col_expr(
+            product::Column::Stock,
+            Expr::col(product::Column::Stock).sub(item.quantity),
+        )
+        .filter(product::Column::Id.eq(item.product_id))
+        .filter(product::Column::Stock.gte(item.quantity))
+        .exec(conn)
+        .await?;
+    if taken.rows_affected == 1 {
+        return Ok(());
+    }
+    let available = product::Entity::find_by_id(item.product_id)
+        .one(conn)
+        .await?
+        .and_then(|p| p.stock)
+        .unwrap_or(0);
+    Err(Error::OutOfStock {
+        field: line_field(line),
+        product_id: item.product_id,
+        name: product.name.clone(),
+        available,
+        requested: item.quantity,
+    })
+}
+
+async fn write_event(
+    conn: &impl ConnectionTrait,
+    order_id: i64,
+    event_type: &str,
+    payload: &serde_json::Value,
+    at: DateTime<Utc>,
+) -> Result<(), Error> {
+    order_event::Entity::insert(order_event::ActiveModel {
+        order_id: Set(order_id),
+        event_type: Set(event_type.to_owned()),
+        payload: Set(payload.to_string()),
+        created_at: Set(at),
+        ..Default::default()
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+fn assemble(
+    id: i64,
+    user_id: i64,
+    status: Status,
+    created_at: DateTime<Utc>,
+    items: Vec<OrderItem>,
+) -> Result<Order, Error> {
+    let mut total_amount_cents: i64 = 0;
+    let mut total_quantity: i64 = 0;
+    for item in &items {
+        total_amount_cents = total_amount_cents
+            .checked_add(item.amount_cents)
+            .ok_or_else(|| too_large("items"))?;
+        total_quantity = total_quantity
+            .checked_add(item.quantity)
+            .ok_or_else(|| too_large("items"))?;
+    }
+    Ok(Order {
+        id,
+        user_id,
+        status,
+        created_at,
+        items,
+        total_amount_cents,
+        total_quantity,
+    })
+}
+
+/// The items of the orders matching `orders` (a condition on order_items.order_id), with product
+/// names and current prices, grouped by order id, each group in line id order. One statement.
+async fn items_where(
+    conn: &impl ConnectionTrait,
+    orders: Condition,
+) -> Result<HashMap<i64, Vec<ItemRow>>, Error> {
+    let rows = order_item::Entity::find()
+        .select_only()
+        .columns([
+            order_item::Column::Id,
+            order_item::Column::OrderId,
+            order_item::Column::ProductId,
+            order_item::Column::Quantity,
+            order_item::Column::PriceCentsAtPurchase,
+        ])
+        .column_as(product::Column::Name, "product_name")
+        .column_as(product::Column::PriceCents, "current_price_cents")
+        .inner_join(product::Entity)
+        .filter(orders)
+        .order_by_asc(order_item::Column::OrderId)
+        .order_by_asc(order_item::Column::Id)
+        .into_model::<ItemRow>()
+        .all(conn)
+        .await?;
+    let mut grouped: HashMap<i64, Vec<ItemRow>> = HashMap::new();
+    for row in rows {
+        grouped.entry(row.order_id).or_default().push(row);
+    }
+    Ok(grouped)
+}
+
+fn to_order(
+    id: i64,
+    user_id: i64,
+    status: &str,
+    created_at: DateTime<Utc>,
+    rows: &[ItemRow],
+) -> Result<Order, Error> {
+    let items = rows
+        .iter()
+        .map(|r| {
+            Ok(OrderItem {
+                id: r.id,
+                product_id: r.product_id,
+                product_name: r.product_name.clone(),
+                quantity: r.quantity,
+                price_cents_at_purchase: r.price_cents_at_purchase,
+                amount_cents: r
+                    .quantity
+                    .checked_mul(r.price_cents_at_purchase)
+                    .ok_or_else(|| too_large("items"))?,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    assemble(id, user_id, stored_status(status)?, created_at, items)
+}
+
+/// All of a user's orders, oldest first, each with its items in id order: two statements
+/// whatever the number of orders (three when the user has none, to tell "no orders" from
+/// "no such user").
+///
+/// # Errors
+/// NotFound when there is no such user.
+pub async fn list_orders(db: &Db, user_id: i64) -> Result<Vec<Order>, Error> {
+    check_id("user", user_id)?;
+    let conn = &**db;
+    let orders = order::Entity::find()
+        .filter(order::Column::UserId.eq(user_id))
+        .order_by_asc(order::Column::Id)
+        .all(conn)
+        .await?;
+    if orders.is_empty() {
+        let exists = user::Entity::find_by_id(user_id).one(conn).await?.is_some();
+        return if exists {
+            Ok(Vec::new())
+        } else {
+            Err(Error::NotFound {
+                field: "user".to_owned(),
+                what: "user",
+                id: user_id,
+            })
+        };
+    }
+    let mut items = items_where(
+        conn,
+        Condition::all().add(
+            order_item::Column::OrderId.in_subquery(
+                Query::select()
+                    .column(order::Column::Id)
+                    .from(order::Entity)
+                    .and_where(Expr::col(order::Column::UserId).eq(user_id))
+                    .to_owned(),
+            ),
+        ),
+    )
+    .await?;
+    orders
+        .into_iter()
+        .map(|o| {
+            let rows = items.remove(&o.id).unwrap_or_default();
+            to_order(o.id, o.user_id, &o.status, o.created_at, &rows)
+        })
+        .collect()
+}
+
+/// A page of all orders, newest first (keyset: ids below `before`), optionally one customer's
+/// or one status', each with its customer and items. Two statements.
+///
+/// # Errors
+/// Validation (limit, ids) or a database failure.
+pub async fn list_orders_page(db: &Db, query: OrderQuery) -> Result<Vec<OrderSummary>, Error> {
+    let limit = super::ListQuery {
+        limit: query.limit,
+        ..Default::default()
+    }
+    .page_size()?;
+    if let Some(id) = query.user_id {
+        check_id("user", id)?;
+    }
+    let conn = &**db;
+    let mut select = order_rows();
+    if let Some(id) = query.user_id {
+        select = select.filter(order::Column::UserId.eq(id));
+    }
+    if let Some(status) = query.status {
+        select = select.filter(order::Column::Status.eq(status.as_str()));
+    }
+    if let Some(before) = query.before {
+        select = select.filter(order::Column::Id.lt(before));
+    }
+    let rows = select
+        .order_by_desc(order::Column::Id)
+        .limit(limit)
+        .into_model::<OrderRow>()
+        .all(conn)
+        .await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut items = items_where(
+        conn,
+        Condition::all().add(order_item::Column::OrderId.is_in(ids)),
+    )
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            let lines = items.remove(&r.id).unwrap_or_default();
+            Ok(OrderSummary {
+                order: to_order(r.id, r.user_id, &r.status, r.created_at, &lines)?,
+                customer_email: r.customer_email,
+                customer_name: r.customer_name,
+            })
+        })
+        .collect()
+}
+
+fn order_rows() -> sea_orm::Select<order::Entity> {
+    order::Entity::find()
+        .select_only()
+        .columns([
+            order::Column::Id,
+            order::Column::UserId,
+            order::Column::Status,
+            order::Column::CreatedAt,
+            order::Column::UpdatedAt,
+        ])
+        .column_as(user::Column::Email, "customer_email")
+        .column_as(user::Column::FullName, "customer_name")
+        .inner_join(user::Entity)
+}
+
+/// One order with its customer, lines (captured and current prices) and events.
+///
+/// # Errors
+/// NotFound when there is no such order.
+pub async fn get_order(db: &Db, id: i64) -> Result<OrderDetail, Error> {
+    check_id("order", id)?;
+    load_detail(&**db, id).await
+}
+
+async fn load_detail(conn: &impl ConnectionTrait, id: i64) -> Result<OrderDetail, Error> {
+    let row = order_rows()
+        .filter(order::Column::Id.eq(id))
+        .into_model::<OrderRow>()
+        .one(conn)
+        .await?
+        .ok_or_else(|| order_not_found(id))?;
+    let mut items = items_where(
+        conn,
+        Condition::all().add(order_item::Column::OrderId.eq(id)),
+    )
+    .await?;
+    let lines = items.remove(&id).unwrap_or_default();
+    let current_prices_cents = lines.iter().map(|l| l.current_price_cents).collect();
+    let events = events_where(conn, Some(id), None, u64::MAX).await?;
+    Ok(OrderDetail {
+        order: to_order(row.id, row.user_id, &row.status, row.created_at, &lines)?,
+        customer_email: row.customer_email,
+        customer_name: row.customer_name,
+        updated_at: row.updated_at,
+        current_prices_cents,
+        events,
+    })
+}
+
+/// Events from the outbox in id order, optionally of one order and after a cursor.
+///
+/// # Errors
+/// Validation (ids, limit) or a database failure.
+pub async fn list_order_events(
+    db: &Db,
+    order_id: Option<i64>,
+    after: Option<i64>,
+    limit: Option<u64>,
+) -> Result<Vec<OrderEvent>, Error> {
+    if let Some(id) = order_id {
+        check_id("order", id)?;
+    }
+    let limit = super::ListQuery {
+        limit,
+        ..Default::default()
+    }
+    .page_size()?;
+    events_where(&**db, order_id, after, limit).await
+}
+
+async fn events_where(
+    conn: &impl ConnectionTrait,
+    order_id: Option<i64>,
+    after: Option<i64>,
+    limit: u64,
+) -> Result<Vec<OrderEvent>, Error> {
+    let mut select = order_event::Entity::find().order_by_asc(order_event::Column::Id);
+    if let Some(id) = order_id {
+        select = select.filter(order_event::Column::OrderId.eq(id));
+    }
+    if let Some(after) = after {
+        select = select.filter(order_event::Column::Id.gt(after));
+    }
+    if limit != u64::MAX {
+        select = select.limit(limit);
+    }
+    Ok(select
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|e| OrderEvent {
+            id: e.id,
+            order_id: e.order_id,
+            payload: serde_json::from_str(&e.payload)
+                .unwrap_or(serde_json::Value::String(e.payload)),
+            event_type: e.event_type,
+            created_at: e.created_at,
+        })
+        .collect())
+}
+
+/// Moves an order along its lifecycle; `cancelled` is the same operation as [`cancel_order`].
+/// Writes an order_status_updated event in the same transaction.
+///
+/// # Errors
+/// NotFound, or InvalidTransition for any change the lifecycle does not allow; nothing is
+/// written.
+pub async fn set_order_status(db: &Db, id: i64, to: Status) -> Result<Order, Error> {
+    if to == Status::Cancelled {
+        return cancel_order(db, id).await.map(|c| c.order);
+    }
+    check_id("order", id)?;
+    let tx = db.begin_write().await?;
+    let result = change_status(&*tx, id, to, db.now()).await;
+    let result = match result {
+        Ok(()) => load_detail(&*tx, id).await.map(|d| d.order),
+        Err(e) => Err(e),
+    };
+    finish(tx, result).await
+}
+
+/// Moves an order from its current status to `to` and writes the event, at `at`; the caller
+/// owns the transaction. Returns nothing: the caller reloads what it needs.
+pub(crate) async fn change_status(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    to: Status,
+    at: DateTime<Utc>,
+) -> Result<(), Error> {
+    let from = transition(conn, id, to, at).await?;
+    let payload = json!({ "from": from, "to": to });
+    write_event(conn, id, "order_status_updated", &payload, at).await
+}
+
+/// Checks and applies a status change with a conditional update; returns the old status.
+async fn transition(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    to: Status,
+    at: DateTime<Utc>,
+) -> Result<Status, Error> {
+    let current = order::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| order_not_found(id))?;
+    let from = stored_status(&current.status)?;
+    if !from.can_become(to) {
+        return Err(Error::InvalidTransition {
+            order_id: id,
+            from,
+            to,
+        });
+    }
+    let changed = order::Entity::update_many()
+        .col_expr(order::Column::Status, Expr::value(to.as_str()))
+        .col_expr(order::Column::UpdatedAt, Expr::value(at))
+        .filter(order::Column::Id.eq(id))
+        .filter(order::Column::Status.eq(from.as_str()))
+        .exec(conn)
+        .await?;
+    if changed.rows_affected != 1 {
+        return Err(Error::Conflict {
+            field: "status".to_owned(),
+            reason: format!("order {id} changed while this change was being made; try again"),
+        });
+    }
+    Ok(from)
+}
+
+/// Cancels a pending or confirmed order, gives its units back to every product whose stock is
+/// tracked, and writes an order_cancelled event, all in one transaction.
+///
+/// # Errors
+/// NotFound, or InvalidTransition when the order is shipped, delivered or already cancelled.
+pub async fn cancel_order(db: &Db, id: i64) -> Result<CancelOrder, Error> {
+    check_id("order", id)?;
+    let tx = db.begin_write().await?;
+    let result = cancel_in(&*tx, id, db.now()).await;
+    finish(tx, result).await
+}
+
+/// The body of cancel_order inside the caller's transaction, at a given time.
+pub(crate) async fn cancel_in(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    at: DateTime<Utc>,
+) -> Result<CancelOrder, Error> {
+    let from = transition(conn, id, Status::Cancelled, at).await?;
+    let detail = load_detail(conn, id).await?;
+    let mut restocked: Vec<(i64, i64)> = Vec::new();
+    for item in &detail.order.items {
+        let given = product::Entity::update_many()
+            .col_expr(
+                product::Column::Stock,
+                Expr::col(product::Column::Stock).add(item.quantity),
+            )
+            .filter(product::Column::Id.eq(item.product_id))
+            .filter(product::Column::Stock.is_not_null())
+            .exec(conn)
+            .await?;
+        if given.rows_affected == 1 {
+            restocked.push((item.product_id, item.quantity));
+        }
+    }
+    let payload = json!({
+        "from": from,
+        "to": Status::Cancelled,
+        "restocked": restocked
+            .iter()
+            .map(|(p, q)| json!({ "product_id": p, "quantity": q }))
+            .collect::<Vec<_>>(),
+    });
+    write_event(conn, id, "order_cancelled", &payload, at).await?;
+    Ok(CancelOrder {
+        order: detail.order,
+        restocked,
+    })
+}
