@@ -1,0 +1,86 @@
+//! Service tests: every body runs on SQLite (a temporary file) and on PostgreSQL.
+
+#[path = "../support/backend.rs"]
+mod backend;
+
+mod concurrency;
+mod orders;
+mod seeding;
+mod users_products;
+
+use orderdesk::db::Db;
+use orderdesk::entity::{order, order_event, order_item, product, user};
+use orderdesk::service::{
+    self, NewOrder, NewOrderItem, NewProduct, NewUser, Order, Product, Status, User,
+};
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+/// Row counts of every table, to show that a refusal wrote nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub users: u64,
+    pub products: u64,
+    pub orders: u64,
+    pub items: u64,
+    pub events: u64,
+}
+
+pub async fn counts(db: &Db) -> Counts {
+    let c = &**db;
+    Counts {
+        users: user::Entity::find().count(c).await.unwrap(),
+        products: product::Entity::find().count(c).await.unwrap(),
+        orders: order::Entity::find().count(c).await.unwrap(),
+        items: order_item::Entity::find().count(c).await.unwrap(),
+        events: order_event::Entity::find().count(c).await.unwrap(),
+    }
+}
+
+pub async fn a_user(db: &Db, email: &str) -> User {
+    service::create_user(
+        db,
+        NewUser {
+            email: email.to_owned(),
+            full_name: "Test User".to_owned(),
+        },
+    )
+    .await
+    .unwrap()
+}
+
+pub async fn a_product(db: &Db, name: &str, price_cents: i64, stock: Option<i64>) -> Product {
+    service::create_product(
+        db,
+        NewProduct {
+            name: name.to_owned(),
+            price_cents,
+            stock,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+pub fn new_order(user_id: i64, lines: &[(i64, i64)]) -> NewOrder {
+    NewOrder {
+        user_id,
+        status: Status::Pending,
+        items: lines
+            .iter()
+            .map(|&(product_id, quantity)| NewOrderItem {
+                product_id,
+                quantity,
+            })
+            .collect(),
+    }
+}
+
+pub async fn an_order(db: &Db, user_id: i64, lines: &[(i64, i64)]) -> Order {
+    service::create_order(db, new_order(user_id, lines))
+        .await
+        .unwrap()
+}
+
+pub async fn stock_of(db: &Db, id: i64) -> Option<i64> {
+    service::get_product(db, id).await.unwrap().stock
+}

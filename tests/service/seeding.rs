@@ -1,0 +1,213 @@
+//! Seeding: the demo set pinned to a day, refusals, scale data that holds together.
+
+use chrono::NaiveDate;
+use orderdesk::db;
+use orderdesk::service::seed::{self, ScaleSeed};
+use orderdesk::service::{self, ListQuery, OrderQuery, Status};
+
+use crate::backend::TestDb;
+use crate::{a_user, counts};
+
+crate::on_both_backends!(
+    demo_seed_is_deterministic_and_complete,
+    seeds_refuse_a_database_with_orders,
+    scale_seed_writes_consistent_rows,
+    migrate_fresh_empties_and_down_drops,
+);
+
+fn day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+}
+
+async fn demo_seed_is_deterministic_and_complete(t: TestDb) {
+    let report = seed::seed_demo(&t.db, day()).await.unwrap();
+    assert_eq!((report.users, report.products, report.orders), (8, 20, 40));
+    let c = counts(&t.db).await;
+    assert_eq!(
+        (c.users, c.products, c.orders, c.items, c.events),
+        (8, 20, 40, report.items, report.events)
+    );
+
+    let s = service::stats(&t.db).await.unwrap();
+    let by_status: Vec<(Status, i64)> = s.orders_by_status.into_iter().collect();
+    assert_eq!(
+        by_status,
+        [
+            (Status::Pending, 5),
+            (Status::Confirmed, 2),
+            (Status::Shipped, 10),
+            (Status::Delivered, 14),
+            (Status::Cancelled, 9)
+        ]
+    );
+    // Revenue is the sum over the orders that are not cancelled.
+    let all = service::list_orders_page(
+        &t.db,
+        OrderQuery {
+            limit: Some(100),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let revenue: i64 = all
+        .iter()
+        .filter(|o| o.order.status != Status::Cancelled)
+        .map(|o| o.order.total_amount_cents)
+        .sum();
+    assert_eq!(s.revenue_cents, revenue);
+    assert_eq!(s.revenue_cents, 204_762);
+    // Average delivery time, recomputed from each delivered order's events.
+    let mut spans = Vec::new();
+    for o in all.iter().filter(|o| o.order.status == Status::Delivered) {
+        let d = service::get_order(&t.db, o.order.id).await.unwrap();
+        let delivered = d
+            .events
+            .iter()
+            .find(|e| e.payload["to"] == "delivered")
+            .expect("a delivered event");
+        spans.push((delivered.created_at - d.order.created_at).num_seconds() as f64);
+    }
+    let expected = spans.iter().sum::<f64>() / spans.len() as f64;
+    let got = s.avg_delivery_seconds.expect("an average");
+    assert!((got - expected).abs() < 1.0, "{got} vs {expected}");
+    assert_eq!(s.top_products[0].name, "Knock box");
+    assert_eq!(s.top_products[0].quantity, 13);
+
+    // Every date lies in the 30 days before the day, and stock is what is left.
+    let first = all.iter().map(|o| o.order.created_at).min().unwrap();
+    let last = all.iter().map(|o| o.order.created_at).max().unwrap();
+    assert!(first.date_naive() >= NaiveDate::from_ymd_opt(2026, 10, 23).unwrap());
+    assert!(last.date_naive() < day());
+    let knock = service::list_products(
+        &t.db,
+        &ListQuery {
+            filter: Some("knock".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(knock[0].stock, Some(5));
+}
+
+async fn seeds_refuse_a_database_with_orders(t: TestDb) {
+    seed::seed_demo(&t.db, day()).await.unwrap();
+    let before = counts(&t.db).await;
+    let err = seed::seed_demo(&t.db, day()).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "seed: the database already has 40 order(s); seed only an empty one (orderdesk migrate fresh empties it)"
+    );
+    let spec = ScaleSeed {
+        users: 5,
+        products: 5,
+        orders: 5,
+        seed: 1,
+        today: day(),
+    };
+    let err = seed::seed_scale(&t.db, spec, &|_| {}).await.unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("seed: the database already has 40 order(s)"),
+        "{err}"
+    );
+    assert_eq!(counts(&t.db).await, before);
+}
+
+async fn scale_seed_writes_consistent_rows(t: TestDb) {
+    let existing = a_user(&t.db, "existing@example.com").await;
+    let spec = ScaleSeed {
+        users: 30,
+        products: 12,
+        orders: 700,
+        seed: 7,
+        today: day(),
+    };
+    let progress = std::sync::Mutex::new(Vec::new());
+    let report = seed::seed_scale(&t.db, spec, &|p| {
+        progress.lock().unwrap().push(p.orders_done)
+    })
+    .await
+    .unwrap();
+    assert_eq!(*progress.lock().unwrap(), [700]);
+    let c = counts(&t.db).await;
+    assert_eq!((c.users, c.products, c.orders), (31, 12, 700));
+    assert_eq!((c.items, c.events), (report.items, report.events));
+    assert!(report.items >= 700 && report.items <= 2100);
+    let s = service::stats(&t.db).await.unwrap();
+    assert!(
+        s.orders_by_status.values().all(|&n| n > 0),
+        "{:?}",
+        s.orders_by_status
+    );
+    // Every order has items and a created event; dates in the year before the day.
+    let mut before = None;
+    loop {
+        let page = service::list_orders_page(
+            &t.db,
+            OrderQuery {
+                limit: Some(1000),
+                before,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let Some(last) = page.last() else { break };
+        before = Some(last.order.id);
+        for o in &page {
+            assert!(!o.order.items.is_empty());
+            assert!(o.order.created_at.date_naive() < day());
+        }
+    }
+    let d = service::get_order(&t.db, 1).await.unwrap();
+    assert_eq!(d.events[0].event_type, "order_created");
+    // Ids continue after the seeded ones (PostgreSQL's sequences were moved past them).
+    let next = a_user(&t.db, "after@example.com").await;
+    assert!(next.id > existing.id + 30, "{} vs {}", next.id, existing.id);
+    let again = seed::seed_scale(&t.db, ScaleSeed { orders: 0, ..spec }, &|_| {}).await;
+    assert!(
+        again
+            .unwrap_err()
+            .to_string()
+            .starts_with("seed: the database already has 700")
+    );
+}
+
+async fn migrate_fresh_empties_and_down_drops(t: TestDb) {
+    seed::seed_demo(&t.db, day()).await.unwrap();
+    db::migrate_fresh(&t.db).await.unwrap();
+    assert_eq!(counts(&t.db).await.orders, 0);
+    let u = a_user(&t.db, "first@example.com").await;
+    assert_eq!(u.id, 1, "ids start at 1 after fresh");
+    assert_eq!(
+        db::migration_status(&t.db)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|m| m.1)
+            .count(),
+        1
+    );
+    db::migrate_down(&t.db, None).await.unwrap();
+    assert!(
+        db::migration_status(&t.db)
+            .await
+            .unwrap()
+            .iter()
+            .all(|m| !m.1)
+    );
+    assert!(
+        service::list_users(&t.db, &ListQuery::default())
+            .await
+            .is_err()
+    );
+    db::migrate(&t.db).await.unwrap();
+    assert!(
+        service::list_users(&t.db, &ListQuery::default())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
