@@ -71,7 +71,12 @@ pub enum MigrateAction {
 
 /// `orderdesk seed`.
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("what").required(true).args(["demo", "orders", "users", "products"])))]
+#[command(group(
+    clap::ArgGroup::new("what")
+        .required(true)
+        .multiple(true)
+        .args(["demo", "orders", "users", "products"])
+))]
 pub struct SeedArgs {
     /// The demo set: 8 users, 20 products, 40 orders over the 30 days before --today
     #[arg(long, conflicts_with_all = ["users", "products", "orders"])]

@@ -98,18 +98,10 @@ impl Recorder {
 }
 
 /// Options for [`connect_with`].
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct ConnectConfig {
     /// The pool size; `None` picks 4 for SQLite (one writer beside readers) and 10 for PostgreSQL.
     pub max_connections: Option<u32>,
-}
-
-impl Default for ConnectConfig {
-    fn default() -> Self {
-        Self {
-            max_connections: None,
-        }
-    }
 }
 
 /// A connection pool with its statement recorder and clock: what every service call takes.
@@ -287,14 +279,13 @@ pub async fn connect_with(url: &str, config: ConnectConfig) -> Result<Db, DbErr>
     if url.starts_with("sqlite:") {
         let parsed = SqliteConnectOptions::from_str(url)
             .map_err(|e| DbErr::Custom(format!("database URL: {e}")))?;
-        if !url.contains(":memory:") && !url.contains("mode=memory") {
-            if let Some(parent) = parsed.get_filename().parent() {
-                if !parent.as_os_str().is_empty() {
-                    std::fs::create_dir_all(parent).map_err(|e| {
-                        DbErr::Custom(format!("cannot create {}: {e}", parent.display()))
-                    })?;
-                }
-            }
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        if let Some(parent) = parsed.get_filename().parent()
+            && !in_memory
+            && !parent.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", parent.display())))?;
         }
         options
             .max_connections(config.max_connections.unwrap_or(4))

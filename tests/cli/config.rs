@@ -1,0 +1,116 @@
+//! Where the database comes from, usage errors, completions, secrets.
+
+use assert_cmd::Command;
+
+fn bare() -> Command {
+    let mut cmd = Command::cargo_bin("orderdesk").unwrap();
+    cmd.env_remove("DATABASE_URL").env("NO_COLOR", "1");
+    cmd
+}
+
+#[test]
+fn without_a_subcommand_it_names_the_commands_and_exits_2() {
+    let out = bare().output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("not built yet"), "{err}");
+    assert!(err.contains("user, product, order"), "{err}");
+}
+
+#[test]
+fn completions_and_version() {
+    let out = bare().args(["completions", "bash"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("orderdesk"));
+    let out = bare().arg("--version").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("orderdesk "));
+}
+
+#[test]
+fn the_flag_beats_database_url_which_beats_dotenv_which_beats_the_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name);
+    std::fs::write(
+        path(".env"),
+        format!("DATABASE_URL={}\n", path("dotenv.db").display()),
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    let run = |cmd: &mut Command| {
+        let out = cmd
+            .current_dir(dir.path())
+            .env("XDG_DATA_HOME", &data)
+            .env("HOME", dir.path())
+            .args(["user", "add", "--email", "a@b.io", "--name", "A"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(bare()
+        .env("DATABASE_URL", path("env.db"))
+        .arg("--database-url")
+        .arg(path("flag.db")));
+    assert!(path("flag.db").exists() && !path("env.db").exists());
+    run(bare().env("DATABASE_URL", path("env.db")));
+    assert!(path("env.db").exists() && !path("dotenv.db").exists());
+    run(&mut bare());
+    assert!(path("dotenv.db").exists());
+    std::fs::remove_file(path(".env")).unwrap();
+    run(&mut bare());
+    assert!(
+        data.join("orderdesk").join("orderdesk.db").exists(),
+        "the default file in the data dir"
+    );
+}
+
+#[test]
+fn a_sqlite_file_and_its_folder_are_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a").join("b").join("desk.db");
+    let out = bare()
+        .arg("--database-url")
+        .arg(format!("sqlite://{}", db.display()))
+        .args(["--json", "product", "list"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "{\n  \"products\": [],\n  \"total\": 0\n}\n"
+    );
+    assert!(db.exists());
+}
+
+#[test]
+fn unreachable_databases_fail_without_showing_the_password() {
+    let out = bare()
+        .args([
+            "--database-url",
+            "postgres://app:hunter2@127.0.0.1:1/orders",
+            "user",
+            "list",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.starts_with("error: cannot open the database postgres://app:***@127.0.0.1:1/orders"),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"), "{err}");
+    let out = bare()
+        .args(["--database-url", "mysql://x/y", "user", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expected sqlite:PATH or postgres://"));
+}

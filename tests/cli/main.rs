@@ -1,0 +1,73 @@
+//! The real binary, run as a user runs it: every command, its JSON, exit codes and messages,
+//! on SQLite and PostgreSQL.
+
+#[path = "../support/backend.rs"]
+mod backend;
+
+mod catalog;
+mod config;
+mod orders;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// `orderdesk --database-url URL ARGS...`, with no DATABASE_URL or .env in the way.
+pub fn od(url: &str) -> Command {
+    let mut cmd = Command::cargo_bin("orderdesk").expect("the orderdesk binary");
+    cmd.env_remove("DATABASE_URL")
+        .env("NO_COLOR", "1")
+        .current_dir(std::env::temp_dir())
+        .arg("--database-url")
+        .arg(url);
+    cmd
+}
+
+/// Runs with `--json`, expects success, and parses stdout.
+pub fn json(url: &str, args: &[&str]) -> Value {
+    let out = od(url).arg("--json").args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{args:?}: not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+/// Runs, expects exit code `code`, and returns stderr.
+pub fn fails(url: &str, args: &[&str], code: i32) -> String {
+    let out = od(url).args(args).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{args:?}: stdout {} stderr {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "{args:?} printed {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8(out.stderr).unwrap()
+}
+
+/// Runs, expects success, returns stdout.
+pub fn ok(url: &str, args: &[&str]) -> String {
+    let out = od(url).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The `total` of a list command.
+pub fn total(url: &str, args: &[&str]) -> u64 {
+    json(url, args)["total"].as_u64().unwrap()
+}

@@ -1,0 +1,292 @@
+//! `order`, `seed`, `stats` and `migrate` commands.
+
+use serde_json::Value;
+
+use crate::backend::TestDb;
+use crate::{fails, json, ok, total};
+
+crate::on_both_backends!(
+    order_commands,
+    order_refusals_write_nothing,
+    seed_stats_and_migrate
+);
+
+fn id(v: &Value) -> String {
+    v["id"].as_i64().unwrap().to_string()
+}
+
+async fn order_commands(t: TestDb) {
+    let url = &t.url;
+    let ada = id(&json(
+        url,
+        &["user", "add", "--email", "ada@example.com", "--name", "Ada"],
+    ));
+    let mug = id(&json(
+        url,
+        &[
+            "product", "add", "--name", "Mug", "--price", "8.50", "--stock", "5",
+        ],
+    ));
+    let tea = id(&json(
+        url,
+        &["product", "add", "--name", "Tea", "--price", "12.30"],
+    ));
+
+    let order = json(
+        url,
+        &[
+            "order",
+            "add",
+            "--user",
+            &ada,
+            "--item",
+            &format!("{mug}:2"),
+            "--item",
+            &format!("{tea}:1"),
+        ],
+    );
+    assert_eq!(order["status"], "pending");
+    assert_eq!(order["total_amount_cents"], 2 * 850 + 1230);
+    assert_eq!(order["total_quantity"], 3);
+    assert_eq!(order["items"][0]["product_name"], "Mug");
+    assert_eq!(order["items"][0]["amount_cents"], 1700);
+    let keys: Vec<&str> = order
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "id",
+            "user_id",
+            "status",
+            "created_at",
+            "items",
+            "total_amount_cents",
+            "total_quantity"
+        ]
+    );
+    let oid = id(&order);
+    assert_eq!(json(url, &["product", "show", &mug])["stock"], 3);
+
+    let placed = ok(
+        url,
+        &[
+            "order",
+            "add",
+            "--user",
+            &ada,
+            "--item",
+            &format!("{tea}:1"),
+            "--status",
+            "confirmed",
+        ],
+    );
+    assert!(placed.starts_with("Placed order "), "{placed}");
+    assert!(placed.contains("confirmed"), "{placed}");
+
+    let list = json(url, &["order", "list"]);
+    assert_eq!(list["total"], 2);
+    assert_eq!(list["orders"][1]["id"], order["id"], "newest first");
+    assert_eq!(list["orders"][0]["customer_email"], "ada@example.com");
+    assert_eq!(total(url, &["order", "list", "--status", "confirmed"]), 1);
+    assert_eq!(
+        total(url, &["order", "list", "--user", &ada, "--limit", "1"]),
+        1
+    );
+    assert_eq!(total(url, &["order", "list", "--before", &oid]), 0);
+    let table = ok(url, &["order", "list"]);
+    assert!(
+        table.contains("ada@example.com") && table.contains("29.30"),
+        "{table}"
+    );
+
+    let shown = json(url, &["order", "show", &oid]);
+    assert_eq!(shown["customer_email"], "ada@example.com");
+    assert_eq!(shown["events"][0]["event_type"], "order_created");
+    assert_eq!(
+        shown["current_prices_cents"],
+        serde_json::json!([850, 1230])
+    );
+    let text = ok(url, &["order", "show", &oid]);
+    assert!(
+        text.contains("History") && text.contains("order_created"),
+        "{text}"
+    );
+
+    let err = fails(url, &["order", "status", &oid, "shipped"], 1);
+    assert_eq!(
+        err,
+        format!(
+            "error: status: order {oid} is pending and can become confirmed or cancelled, not shipped\n"
+        )
+    );
+    assert_eq!(
+        json(url, &["order", "status", &oid, "CONFIRMED"])["status"],
+        "confirmed"
+    );
+    let err = fails(url, &["order", "status", &oid, "lost"], 1);
+    assert!(
+        err.starts_with("error: status: unknown status \"lost\""),
+        "{err}"
+    );
+
+    let cancelled = ok(url, &["order", "cancel", &oid]);
+    assert!(
+        cancelled.contains(&format!("back in stock: 2 x product {mug}")),
+        "{cancelled}"
+    );
+    assert_eq!(json(url, &["product", "show", &mug])["stock"], 5);
+    let err = fails(url, &["order", "cancel", &oid], 1);
+    assert_eq!(
+        err,
+        format!("error: status: order {oid} is already cancelled\n")
+    );
+    let err = fails(url, &["order", "show", "999999"], 1);
+    assert_eq!(err, "error: order: unknown order 999999\n");
+}
+
+async fn order_refusals_write_nothing(t: TestDb) {
+    let url = &t.url;
+    let ada = id(&json(
+        url,
+        &["user", "add", "--email", "ada@example.com", "--name", "Ada"],
+    ));
+    let mug = id(&json(
+        url,
+        &[
+            "product", "add", "--name", "Mug", "--price", "8.50", "--stock", "2",
+        ],
+    ));
+    let item = |s: &str| s.replace("P", &mug);
+    let cases: Vec<(Vec<String>, String)> = vec![
+        (
+            vec![
+                "--user".into(),
+                ada.clone(),
+                "--item".into(),
+                item("P:1"),
+                "--item".into(),
+                item("P:2"),
+            ],
+            format!("error: item 2: product {mug} (Mug) has 1 left, 2 requested"),
+        ),
+        (
+            vec!["--user".into(), "999".into(), "--item".into(), item("P:1")],
+            "error: user: unknown user 999".into(),
+        ),
+        (
+            vec![
+                "--user".into(),
+                ada.clone(),
+                "--item".into(),
+                "777:1".into(),
+            ],
+            "error: item 1: unknown product 777".into(),
+        ),
+        (
+            vec!["--user".into(), ada.clone(), "--item".into(), item("P:0")],
+            "error: item 1 quantity: quantity must be 1..=10000 (got 0)".into(),
+        ),
+        (
+            vec!["--user".into(), ada.clone(), "--item".into(), item("P:-2")],
+            "error: item 1 quantity: quantity must be 1..=10000 (got -2)".into(),
+        ),
+        (
+            vec![
+                "--user".into(),
+                ada.clone(),
+                "--item".into(),
+                item("P:10001"),
+            ],
+            "error: item 1 quantity: quantity must be 1..=10000 (got 10001)".into(),
+        ),
+        (
+            vec!["--user".into(), ada.clone(), "--item".into(), item("P:1.5")],
+            "error: item 1 quantity: \"1.5\" is not a whole number".into(),
+        ),
+        (
+            vec!["--user".into(), ada.clone(), "--item".into(), item("P")],
+            format!("error: item 1: \"{mug}\" is not PRODUCT_ID:QUANTITY (such as 3:2)"),
+        ),
+        (
+            vec![
+                "--user".into(),
+                ada.clone(),
+                "--item".into(),
+                item("P:1"),
+                "--status".into(),
+                "shipped".into(),
+            ],
+            "error: status: a new order starts pending or confirmed, not shipped".into(),
+        ),
+    ];
+    for (args, message) in cases {
+        let mut full = vec!["order", "add"];
+        full.extend(args.iter().map(String::as_str));
+        let err = fails(url, &full, 1);
+        assert_eq!(err.trim_end(), message, "{args:?}");
+    }
+    assert_eq!(total(url, &["order", "list"]), 0);
+    assert_eq!(json(url, &["product", "show", &mug])["stock"], 2);
+    let err = fails(url, &["order", "add", "--user", &ada], 2);
+    assert!(err.contains("--item"), "{err}");
+}
+
+async fn seed_stats_and_migrate(t: TestDb) {
+    let url = &t.url;
+    let status = json(url, &["migrate", "status"]);
+    assert_eq!(status["migrations"][0]["applied"], true);
+    let report = json(url, &["seed", "--demo", "--today", "2026-11-22"]);
+    assert_eq!(
+        (
+            report["users"].as_u64(),
+            report["products"].as_u64(),
+            report["orders"].as_u64()
+        ),
+        (Some(8), Some(20), Some(40))
+    );
+    let stats = json(url, &["stats"]);
+    assert_eq!(
+        stats["orders_by_status"],
+        serde_json::json!({"pending": 5, "confirmed": 2, "shipped": 10, "delivered": 14, "cancelled": 9})
+    );
+    assert_eq!(stats["revenue_cents"], 204_762);
+    assert_eq!(stats["top_products"][0]["name"], "Knock box");
+    let text = ok(url, &["stats"]);
+    assert!(text.contains("Revenue: 2047.62"), "{text}");
+    let err = fails(url, &["seed", "--demo"], 1);
+    assert!(
+        err.starts_with("error: seed: the database already has 40 order(s)"),
+        "{err}"
+    );
+    let err = fails(url, &["seed"], 2);
+    assert!(err.contains("required"), "{err}");
+
+    let fresh = json(url, &["migrate", "fresh"]);
+    assert_eq!(fresh["total"], 1);
+    assert_eq!(total(url, &["order", "list"]), 0);
+    let scale = json(
+        url,
+        &[
+            "seed",
+            "--users",
+            "10",
+            "--products",
+            "5",
+            "--orders",
+            "120",
+        ],
+    );
+    assert_eq!(scale["orders"], 120);
+    assert_eq!(total(url, &["user", "list"]), 10);
+    assert_eq!(total(url, &["order", "list", "--limit", "1000"]), 120);
+
+    let down = json(url, &["migrate", "down"]);
+    assert_eq!(down["migrations"][0]["applied"], false);
+    let up = json(url, &["migrate", "up"]);
+    assert_eq!(up["migrations"][0]["applied"], true);
+    assert_eq!(total(url, &["order", "list"]), 0);
+}
