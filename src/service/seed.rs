@@ -3,7 +3,7 @@
 //! items with captured prices, stock taken, events. Both refuse a database that has orders.
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait,
     QuerySelect, Statement, Value,
@@ -228,13 +228,33 @@ pub struct SeedProgress {
     pub orders_total: u64,
 }
 
-/// Rows per multi-row INSERT: 5 columns each stays under SQLite's 32,766 bound values.
-const BATCH_ROWS: usize = 5_000;
-const USER_COLUMNS: &[&str] = &["id", "email", "full_name", "created_at"];
-const PRODUCT_COLUMNS: &[&str] = &["id", "name", "price_cents", "stock"];
-
+/// Rows per multi-row INSERT (5 columns: 5,000 bound values, one prepared statement reused).
+const BATCH_ROWS: usize = 1_000;
 /// Orders per transaction.
 const ORDERS_PER_TX: u64 = 50_000;
+/// Batches of generated orders waiting to be written.
+const QUEUE: usize = 8;
+
+const USERS: Table = Table::new("users", &["id", "email", "full_name", "created_at"]);
+const PRODUCTS: Table = Table::new("products", &["id", "name", "price_cents", "stock"]);
+const ORDERS: Table = Table::new(
+    "orders",
+    &["id", "user_id", "status", "created_at", "updated_at"],
+);
+const ITEMS: Table = Table::new(
+    "order_items",
+    &[
+        "id",
+        "order_id",
+        "product_id",
+        "quantity",
+        "price_cents_at_purchase",
+    ],
+);
+const EVENTS: Table = Table::new(
+    "order_events",
+    &["id", "order_id", "event_type", "payload", "created_at"],
+);
 
 const ADJECTIVES: [&str; 16] = [
     "Red",
@@ -281,10 +301,254 @@ const LAST: [&str; 16] = [
     "Wilson",
 ];
 
+/// A table and the columns a seed writes.
+#[derive(Debug, Clone, Copy)]
+struct Table {
+    name: &'static str,
+    columns: &'static [&'static str],
+}
+
+impl Table {
+    const fn new(name: &'static str, columns: &'static [&'static str]) -> Self {
+        Table { name, columns }
+    }
+}
+
+/// Rows waiting to be inserted into one table, as one flat list of values.
+struct Rows {
+    table: Table,
+    values: Vec<Value>,
+}
+
+impl Rows {
+    fn new(table: Table) -> Self {
+        Rows {
+            table,
+            values: Vec::with_capacity(BATCH_ROWS * table.columns.len()),
+        }
+    }
+
+    fn push<const N: usize>(&mut self, row: [Value; N]) {
+        debug_assert_eq!(N, self.table.columns.len());
+        self.values.extend(row);
+    }
+
+    fn len(&self) -> usize {
+        self.values.len() / self.table.columns.len()
+    }
+
+    /// Inserts every waiting row as multi-row INSERTs of at most [`BATCH_ROWS`] rows. The SQL is
+    /// written here rather than built value by value: a batch has thousands of values, and every
+    /// full batch reuses one prepared statement.
+    async fn flush(&mut self, conn: &impl ConnectionTrait) -> Result<(), Error> {
+        let backend = conn.get_database_backend();
+        let width = self.table.columns.len();
+        let mut values = std::mem::take(&mut self.values).into_iter();
+        let mut full_sql: Option<String> = None;
+        loop {
+            let chunk: Vec<Value> = values.by_ref().take(BATCH_ROWS * width).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            let rows = chunk.len() / width;
+            let sql = if rows == BATCH_ROWS {
+                full_sql
+                    .get_or_insert_with(|| insert_sql(backend, self.table, rows))
+                    .clone()
+            } else {
+                insert_sql(backend, self.table, rows)
+            };
+            conn.execute_raw(Statement::from_sql_and_values(backend, sql, chunk))
+                .await?;
+        }
+        self.values = Vec::with_capacity(BATCH_ROWS * width);
+        Ok(())
+    }
+}
+
+/// `INSERT INTO table (columns) VALUES (...), ...` with `rows` rows of placeholders.
+fn insert_sql(backend: DbBackend, table: Table, rows: usize) -> String {
+    use std::fmt::Write as _;
+    let mut sql = format!(
+        "INSERT INTO {} ({}) VALUES ",
+        table.name,
+        table.columns.join(", ")
+    );
+    let mut n = 0;
+    for r in 0..rows {
+        sql.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..table.columns.len() {
+            n += 1;
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            match backend {
+                DbBackend::Postgres => {
+                    let _ = write!(sql, "${n}");
+                }
+                _ => sql.push('?'),
+            }
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+/// On SQLite, gives the bulk transaction's connection a 64 MiB page cache (and back to the
+/// default 2 MiB afterwards): index inserts then mostly hit memory.
+async fn bulk_cache(conn: &impl ConnectionTrait, big: bool) -> Result<(), Error> {
+    if conn.get_database_backend() == DbBackend::Sqlite {
+        let kib = if big { 65_536 } else { 2_000 };
+        conn.execute_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            format!("PRAGMA cache_size = -{kib}"),
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// Writes `rows` of one table in one transaction, `row(i)` giving the i-th.
+async fn seed_table<const N: usize>(
+    db: &Db,
+    table: Table,
+    count: u64,
+    mut row: impl FnMut(u64) -> [Value; N],
+) -> Result<(), Error> {
+    let tx = db.begin_write().await?;
+    let result = async {
+        bulk_cache(&*tx, true).await?;
+        let mut rows = Rows::new(table);
+        for i in 0..count {
+            rows.push(row(i));
+            if rows.len() == BATCH_ROWS {
+                rows.flush(&*tx).await?;
+            }
+        }
+        rows.flush(&*tx).await?;
+        bulk_cache(&*tx, false).await
+    }
+    .await;
+    finish(tx, result).await
+}
+
+/// One batch of generated orders with their items and events.
+struct OrderBatch {
+    orders: Rows,
+    items: Rows,
+    events: Rows,
+}
+
+/// Generates orders for [`seed_scale`]; runs on its own thread so that generating the next batch
+/// overlaps with writing the last one.
+struct OrderGenerator {
+    spec: ScaleSeed,
+    rng: fastrand::Rng,
+    prices: Vec<i64>,
+    first_user: i64,
+    first_product: i64,
+    order_id: i64,
+    item_id: i64,
+    event_id: i64,
+}
+
+impl OrderGenerator {
+    fn batch(&mut self, count: u64) -> OrderBatch {
+        let mut batch = OrderBatch {
+            orders: Rows::new(ORDERS),
+            items: Rows::new(ITEMS),
+            events: Rows::new(EVENTS),
+        };
+        let midnight = self.spec.today.and_time(NaiveTime::MIN).and_utc();
+        let year_ago = midnight - Duration::days(365);
+        let span_minutes: i64 = 365 * 24 * 60;
+        let total = self.spec.orders.max(1) as i64;
+        for _ in 0..count {
+            self.order_id += 1;
+            let id = self.order_id;
+            let created = year_ago
+                + Duration::minutes((id - 1) * span_minutes / total)
+                + Duration::seconds(self.rng.i64(0..60));
+            let status = pick_status(&mut self.rng, (midnight - created).num_days());
+            let user_id = self.first_user + self.rng.i64(0..self.spec.users as i64);
+            let lines = self.rng.usize(1..=3);
+            let mut payload_items = Vec::with_capacity(lines);
+            let mut amount = 0_i64;
+            for _ in 0..lines {
+                let p = self.rng.usize(..self.prices.len());
+                let product_id = self.first_product + p as i64;
+                let quantity = self.rng.i64(1..=5);
+                let price = self.prices[p];
+                self.item_id += 1;
+                batch.items.push([
+                    self.item_id.into(),
+                    id.into(),
+                    product_id.into(),
+                    quantity.into(),
+                    price.into(),
+                ]);
+                amount += quantity * price;
+                payload_items.push(json!({
+                    "product_id": product_id,
+                    "quantity": quantity,
+                    "price_cents_at_purchase": price,
+                }));
+            }
+            let (initial, steps) = path_to(status);
+            self.event_id += 1;
+            let created_payload = json!({
+                "user_id": user_id,
+                "status": initial,
+                "items": payload_items,
+                "total_amount_cents": amount,
+            });
+            batch.events.push([
+                self.event_id.into(),
+                id.into(),
+                "order_created".into(),
+                created_payload.to_string().into(),
+                created.into(),
+            ]);
+            let mut from = initial;
+            let mut updated = created;
+            for &to in steps {
+                let at = (created + step_offset(to)).min(midnight - Duration::minutes(1));
+                updated = at.max(updated);
+                self.event_id += 1;
+                let (kind, payload) = if to == Status::Cancelled {
+                    (
+                        "order_cancelled",
+                        json!({ "from": from, "to": to, "restocked": [] }),
+                    )
+                } else {
+                    ("order_status_updated", json!({ "from": from, "to": to }))
+                };
+                batch.events.push([
+                    self.event_id.into(),
+                    id.into(),
+                    kind.into(),
+                    payload.to_string().into(),
+                    updated.into(),
+                ]);
+                from = to;
+            }
+            batch.orders.push([
+                id.into(),
+                user_id.into(),
+                status.as_str().into(),
+                created.into(),
+                updated.into(),
+            ]);
+        }
+        batch
+    }
+}
+
 /// Writes `users`, `products` and `orders` rows of plausible data, batched (multi-row INSERTs,
-/// 50,000 orders per transaction), calling `progress` after each batch of orders. Orders spread
-/// over the year before `today` and through every status; each has its items (captured prices),
-/// its events, and the products' stock ends as the stock left after what they sold.
+/// 50,000 orders per transaction), calling `progress` after each transaction. Orders spread
+/// over the year before `today` and through every status; each has its items (captured prices)
+/// and its events; products' stock is what is left (one in five untracked, some low). The same
+/// seed writes the same data.
 ///
 /// # Errors
 /// Validation (sizes), Conflict when the database has orders, or a database failure.
@@ -316,177 +580,106 @@ pub async fn seed_scale(
     let first_user = next_id(conn, user::Entity).await?;
     let first_product = next_id(conn, product::Entity).await?;
     let mut rng = fastrand::Rng::with_seed(spec.seed);
-    let mut report = SeedReport::default();
     let midnight = spec.today.and_time(NaiveTime::MIN).and_utc();
     let year_ago = midnight - Duration::days(365);
 
-    // Users.
-    let tx = db.begin_write().await?;
-    let result = async {
-        let mut rows = Vec::with_capacity(BATCH_ROWS);
-        for i in 0..spec.users {
-            let id = first_user + i as i64;
-            let name = format!(
-                "{} {}",
-                FIRST[rng.usize(..FIRST.len())],
-                LAST[rng.usize(..LAST.len())]
-            );
-            let created = year_ago - Duration::days(30) + Duration::minutes(rng.i64(0..43_200));
-            rows.push(vec![
-                id.into(),
-                format!("seed{id}@example.com").into(),
-                name.into(),
-                created.into(),
-            ]);
-            if rows.len() == BATCH_ROWS {
-                insert_rows(&*tx, "users", USER_COLUMNS, &mut rows).await?;
-            }
-        }
-        insert_rows(&*tx, "users", USER_COLUMNS, &mut rows).await?;
-        Ok::<(), Error>(())
-    }
-    .await;
-    finish(tx, result).await?;
-    report.users = spec.users;
+    seed_table(db, USERS, spec.users, |i| {
+        let id = first_user + i as i64;
+        let name = format!(
+            "{} {}",
+            FIRST[rng.usize(..FIRST.len())],
+            LAST[rng.usize(..LAST.len())]
+        );
+        let created = year_ago - Duration::days(30) + Duration::minutes(rng.i64(0..43_200));
+        [
+            id.into(),
+            format!("seed{id}@example.com").into(),
+            name.into(),
+            created.into(),
+        ]
+    })
+    .await?;
 
-    // Products: stock is what is left after the orders (1 in 5 untracked, some low).
     let mut prices = Vec::with_capacity(spec.products as usize);
-    let tx = db.begin_write().await?;
-    let result = async {
-        let mut rows = Vec::with_capacity(BATCH_ROWS);
-        for i in 0..spec.products {
-            let id = first_product + i as i64;
-            let price: i64 = rng.i64(1..400) * 50 - 1;
-            prices.push(price);
-            let stock = (rng.u8(..10) < 8).then(|| rng.i64(0..200));
-            let name = format!(
-                "{} {} {}",
-                ADJECTIVES[rng.usize(..ADJECTIVES.len())],
-                NOUNS[rng.usize(..NOUNS.len())],
-                id
-            );
-            rows.push(vec![id.into(), name.into(), price.into(), stock.into()]);
-            if rows.len() == BATCH_ROWS {
-                insert_rows(&*tx, "products", PRODUCT_COLUMNS, &mut rows).await?;
-            }
-        }
-        insert_rows(&*tx, "products", PRODUCT_COLUMNS, &mut rows).await?;
-        Ok::<(), Error>(())
-    }
-    .await;
-    finish(tx, result).await?;
-    report.products = spec.products;
+    seed_table(db, PRODUCTS, spec.products, |i| {
+        let id = first_product + i as i64;
+        let price: i64 = rng.i64(1..400) * 50 - 1;
+        prices.push(price);
+        let stock = (rng.u8(..10) < 8).then(|| rng.i64(0..200));
+        let name = format!(
+            "{} {} {id}",
+            ADJECTIVES[rng.usize(..ADJECTIVES.len())],
+            NOUNS[rng.usize(..NOUNS.len())],
+        );
+        [id.into(), name.into(), price.into(), stock.into()]
+    })
+    .await?;
 
-    // Orders, items, events.
-    let span_minutes = 365 * 24 * 60;
-    let mut order_id = 0_i64;
-    let mut item_id = 0_i64;
-    let mut event_id = 0_i64;
+    let (sender, mut batches) = tokio::sync::mpsc::channel::<OrderBatch>(QUEUE);
+    let mut generator = OrderGenerator {
+        spec,
+        rng: fastrand::Rng::with_seed(rng.u64(..)),
+        prices,
+        first_user,
+        first_product,
+        order_id: 0,
+        item_id: 0,
+        event_id: 0,
+    };
+    let producer = std::thread::spawn(move || {
+        let mut left = spec.orders;
+        while left > 0 {
+            let n = (BATCH_ROWS as u64).min(left);
+            if sender.blocking_send(generator.batch(n)).is_err() {
+                break; // the writer stopped on an error
+            }
+            left -= n;
+        }
+        (generator.item_id, generator.event_id)
+    });
+
     let mut done = 0_u64;
     while done < spec.orders {
-        let chunk = ORDERS_PER_TX.min(spec.orders - done);
+        let in_tx = ORDERS_PER_TX.min(spec.orders - done);
         let tx = db.begin_write().await?;
         let result = async {
-            let mut orders = Vec::with_capacity(BATCH_ROWS);
-            let mut items = Vec::with_capacity(BATCH_ROWS);
-            let mut events = Vec::with_capacity(BATCH_ROWS);
-            for _ in 0..chunk {
-                order_id += 1;
-                let n = order_id as u64;
-                let created = year_ago
-                    + Duration::minutes((n as i64 - 1) * span_minutes / spec.orders.max(1) as i64)
-                    + Duration::seconds(rng.i64(0..60));
-                let age_days = (midnight - created).num_days();
-                let status = pick_status(&mut rng, age_days);
-                let user_id = first_user + rng.i64(0..spec.users as i64);
-                let lines = rng.usize(1..=3);
-                let mut payload_items = Vec::with_capacity(lines);
-                let mut total = 0_i64;
-                for _ in 0..lines {
-                    let p = rng.usize(..spec.products as usize);
-                    let quantity = rng.i64(1..=5);
-                    item_id += 1;
-                    items.push(vec![
-                        item_id.into(),
-                        order_id.into(),
-                        (first_product + p as i64).into(),
-                        quantity.into(),
-                        prices[p].into(),
-                    ]);
-                    total += quantity * prices[p];
-                    payload_items.push(json!({
-                        "product_id": first_product + p as i64,
-                        "quantity": quantity,
-                        "price_cents_at_purchase": prices[p],
-                    }));
-                }
-                let (initial, steps) = path_to(status);
-                let mut updated = created;
-                event_id += 1;
-                events.push(vec![
-                    event_id.into(),
-                    order_id.into(),
-                    "order_created".into(),
-                    json!({
-                        "user_id": user_id,
-                        "status": initial,
-                        "items": payload_items,
-                        "total_amount_cents": total,
-                    })
-                    .to_string()
-                    .into(),
-                    created.into(),
-                ]);
-                let mut from = initial;
-                for &to in steps {
-                    let at = (created + step_offset(to)).min(midnight - Duration::minutes(1));
-                    updated = at.max(updated);
-                    event_id += 1;
-                    let (kind, payload) = if to == Status::Cancelled {
-                        (
-                            "order_cancelled",
-                            json!({ "from": from, "to": to, "restocked": [] }),
-                        )
-                    } else {
-                        ("order_status_updated", json!({ "from": from, "to": to }))
-                    };
-                    events.push(vec![
-                        event_id.into(),
-                        order_id.into(),
-                        kind.into(),
-                        payload.to_string().into(),
-                        updated.into(),
-                    ]);
-                    from = to;
-                }
-                orders.push(vec![
-                    order_id.into(),
-                    user_id.into(),
-                    status.as_str().into(),
-                    created.into(),
-                    updated.into(),
-                ]);
-                if orders.len() == BATCH_ROWS {
-                    flush_orders(&*tx, &mut orders, &mut items, &mut events).await?;
-                }
+            bulk_cache(&*tx, true).await?;
+            let mut written = 0;
+            while written < in_tx {
+                let Some(mut batch) = batches.recv().await else {
+                    return Err(Error::Db(sea_orm::DbErr::Custom(
+                        "the order generator stopped early".to_owned(),
+                    )));
+                };
+                written += batch.orders.len() as u64;
+                batch.orders.flush(&*tx).await?;
+                batch.items.flush(&*tx).await?;
+                batch.events.flush(&*tx).await?;
             }
-            flush_orders(&*tx, &mut orders, &mut items, &mut events).await?;
-            Ok::<(), Error>(())
+            bulk_cache(&*tx, false).await?;
+            Ok(written)
         }
         .await;
-        finish(tx, result).await?;
-        done += chunk;
+        done += finish(tx, result).await?;
         progress(SeedProgress {
             orders_done: done,
             orders_total: spec.orders,
         });
     }
-    report.orders = spec.orders;
-    report.items = item_id as u64;
-    report.events = event_id as u64;
-
+    drop(batches);
+    let (items, events) = producer.join().map_err(|_| {
+        Error::Db(sea_orm::DbErr::Custom(
+            "the order generator panicked".into(),
+        ))
+    })?;
     fix_sequences(db).await?;
-    Ok(report)
+    Ok(SeedReport {
+        users: spec.users,
+        products: spec.products,
+        orders: spec.orders,
+        items: items as u64,
+        events: events as u64,
+    })
 }
 
 fn pick_status(rng: &mut fastrand::Rng, age_days: i64) -> Status {
@@ -515,60 +708,6 @@ async fn next_id<E: EntityTrait>(conn: &impl ConnectionTrait, _entity: E) -> Res
         .await?
         .flatten();
     Ok(max.unwrap_or(0) + 1)
-}
-
-async fn flush_orders(
-    conn: &impl ConnectionTrait,
-    orders: &mut Vec<Vec<Value>>,
-    items: &mut Vec<Vec<Value>>,
-    events: &mut Vec<Vec<Value>>,
-) -> Result<(), Error> {
-    insert_rows(
-        conn,
-        "orders",
-        &["id", "user_id", "status", "created_at", "updated_at"],
-        orders,
-    )
-    .await?;
-    insert_rows(
-        conn,
-        "order_items",
-        &[
-            "id",
-            "order_id",
-            "product_id",
-            "quantity",
-            "price_cents_at_purchase",
-        ],
-        items,
-    )
-    .await?;
-    insert_rows(
-        conn,
-        "order_events",
-        &["id", "order_id", "event_type", "payload", "created_at"],
-        events,
-    )
-    .await
-}
-
-/// Inserts `rows` (emptying it) as multi-row INSERTs of at most [`BATCH_ROWS`] rows.
-async fn insert_rows(
-    conn: &impl ConnectionTrait,
-    table: &'static str,
-    columns: &[&'static str],
-    rows: &mut Vec<Vec<Value>>,
-) -> Result<(), Error> {
-    for batch in rows.chunks(BATCH_ROWS) {
-        let mut insert = Query::insert();
-        insert.into_table(table).columns(columns.iter().copied());
-        for row in batch {
-            insert.values_panic(row.iter().cloned().map(Expr::value));
-        }
-        conn.execute(&insert).await?;
-    }
-    rows.clear();
-    Ok(())
 }
 
 /// After inserting explicit ids, moves PostgreSQL's identity sequences past them.
