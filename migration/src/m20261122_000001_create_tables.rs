@@ -56,6 +56,23 @@ enum OrderEvents {
     CreatedAt,
 }
 
+async fn index(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    table: impl IntoIden + 'static,
+    column: impl IntoIden + 'static,
+) -> Result<(), DbErr> {
+    manager
+        .create_index(
+            Index::create()
+                .name(name)
+                .table(table)
+                .col(column)
+                .to_owned(),
+        )
+        .await
+}
+
 const STATUSES: &str = "'pending', 'confirmed', 'shipped', 'delivered', 'cancelled'";
 
 #[async_trait::async_trait]
@@ -111,15 +128,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("ix_orders_user_id")
-                    .table(Orders::Table)
-                    .col(Orders::UserId)
-                    .to_owned(),
-            )
-            .await?;
+        index(manager, "ix_orders_user_id", Orders::Table, Orders::UserId).await?;
 
         manager
             .create_table(
@@ -153,25 +162,21 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("ix_order_items_order_id")
-                    .table(OrderItems::Table)
-                    .col(OrderItems::OrderId)
-                    .to_owned(),
-            )
-            .await?;
+        index(
+            manager,
+            "ix_order_items_order_id",
+            OrderItems::Table,
+            OrderItems::OrderId,
+        )
+        .await?;
         // Lets "is this product on any order?" (delete_product) and top products avoid a full scan.
-        manager
-            .create_index(
-                Index::create()
-                    .name("ix_order_items_product_id")
-                    .table(OrderItems::Table)
-                    .col(OrderItems::ProductId)
-                    .to_owned(),
-            )
-            .await?;
+        index(
+            manager,
+            "ix_order_items_product_id",
+            OrderItems::Table,
+            OrderItems::ProductId,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -192,15 +197,13 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("ix_order_events_order_id")
-                    .table(OrderEvents::Table)
-                    .col(OrderEvents::OrderId)
-                    .to_owned(),
-            )
-            .await?;
+        index(
+            manager,
+            "ix_order_events_order_id",
+            OrderEvents::Table,
+            OrderEvents::OrderId,
+        )
+        .await?;
         Ok(())
     }
 

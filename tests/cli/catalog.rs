@@ -40,12 +40,7 @@ async fn user_commands(t: TestDb) {
     );
     assert_eq!(grace["email"], "grace@example.com");
     assert_eq!(grace["full_name"], "Grace Hopper");
-    let keys: Vec<&str> = grace
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let keys = crate::keys(&grace);
     assert_eq!(keys, ["id", "email", "full_name", "created_at"]);
     let id = grace["id"].as_i64().unwrap().to_string();
 

@@ -71,3 +71,13 @@ pub fn ok(url: &str, args: &[&str]) -> String {
 pub fn total(url: &str, args: &[&str]) -> u64 {
     json(url, args)["total"].as_u64().unwrap()
 }
+
+/// The keys of a JSON object, in order.
+pub fn keys(value: &serde_json::Value) -> Vec<&str> {
+    value
+        .as_object()
+        .expect("a JSON object")
+        .keys()
+        .map(String::as_str)
+        .collect()
+}

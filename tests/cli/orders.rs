@@ -50,12 +50,7 @@ async fn order_commands(t: TestDb) {
     assert_eq!(order["total_quantity"], 3);
     assert_eq!(order["items"][0]["product_name"], "Mug");
     assert_eq!(order["items"][0]["amount_cents"], 1700);
-    let keys: Vec<&str> = order
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let keys = crate::keys(&order);
     assert_eq!(
         keys,
         [

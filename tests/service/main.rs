@@ -84,3 +84,13 @@ pub async fn an_order(db: &Db, user_id: i64, lines: &[(i64, i64)]) -> Order {
 pub async fn stock_of(db: &Db, id: i64) -> Option<i64> {
     service::get_product(db, id).await.unwrap().stock
 }
+
+/// The keys of a JSON object, in order.
+pub fn keys(value: &serde_json::Value) -> Vec<&str> {
+    value
+        .as_object()
+        .expect("a JSON object")
+        .keys()
+        .map(String::as_str)
+        .collect()
+}

@@ -35,12 +35,7 @@ async fn create_order_matches_the_contract(t: TestDb) {
         ("Tea", 3690)
     );
     let json = serde_json::to_value(&o).unwrap();
-    let keys: Vec<&str> = json
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let keys = crate::keys(&json);
     assert_eq!(
         keys,
         [
@@ -53,12 +48,7 @@ async fn create_order_matches_the_contract(t: TestDb) {
             "total_quantity"
         ]
     );
-    let item_keys: Vec<&str> = json["items"][0]
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let item_keys = crate::keys(&json["items"][0]);
     assert_eq!(
         item_keys,
         [
