@@ -220,6 +220,9 @@ pub enum OrderCommand {
         /// Only this customer's orders
         #[arg(long, value_name = "ID")]
         user: Option<i64>,
+        /// Only orders whose customer's email or name contains this text
+        #[arg(long, value_name = "TEXT")]
+        customer: Option<String>,
         /// Only orders in this status
         #[arg(long)]
         status: Option<String>,

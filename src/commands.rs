@@ -525,12 +525,14 @@ async fn order(db: &Db, out: &Output, cmd: OrderCommand) -> Result<()> {
         }
         OrderCommand::List {
             user,
+            customer,
             status,
             limit,
             before,
         } => {
             let query = OrderQuery {
                 user_id: user,
+                customer,
                 status: status.as_deref().map(validate::status).transpose()?,
                 before,
                 limit: Some(limit),

@@ -27,7 +27,7 @@ pub use products::{
     NewProduct, Product, ProductChanges, create_product, delete_product, get_product,
     list_products, update_product,
 };
-pub use stats::{Stats, TopProduct, stats};
+pub use stats::{Stats, TopProduct, orders_per_day, stats};
 pub use users::{
     NewUser, User, UserChanges, UserRow, create_user, delete_user, get_user, list_users,
     update_user,

@@ -12,7 +12,7 @@ use sea_orm::{
 use serde::Serialize;
 use serde_json::json;
 
-use super::{Error, MAX_LINES, Status, check_id, finish, validate};
+use super::{Error, MAX_LINES, Status, check_id, finish, users, validate};
 use crate::db::Db;
 use crate::entity::{order, order_event, order_item, product, user};
 
@@ -129,10 +129,12 @@ pub struct OrderEvent {
 }
 
 /// Which orders a page of all orders shows: newest first, before a cursor.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OrderQuery {
     /// Only this customer's orders.
     pub user_id: Option<i64>,
+    /// Only orders whose customer's email or name contains this text (case-insensitive).
+    pub customer: Option<String>,
     /// Only orders in this status.
     pub status: Option<Status>,
     /// The cursor: only orders with a smaller id.
@@ -542,6 +544,13 @@ pub async fn list_orders_page(db: &Db, query: OrderQuery) -> Result<Vec<OrderSum
     }
     if let Some(status) = query.status {
         select = select.filter(order::Column::Status.eq(status.as_str()));
+    }
+    let text = super::ListQuery {
+        filter: query.customer.clone(),
+        ..Default::default()
+    };
+    if let Some(pattern) = text.like_pattern() {
+        select = select.filter(users::matches(&pattern));
     }
     if let Some(before) = query.before {
         select = select.filter(order::Column::Id.lt(before));

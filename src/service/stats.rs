@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde::Serialize;
 
@@ -114,4 +115,45 @@ pub async fn stats(db: &Db) -> Result<Stats, Error> {
         avg_delivery_seconds,
         top_products,
     })
+}
+
+/// The number of orders placed on each of the `days` days up to and including `today` (UTC),
+/// oldest first, zero for days without orders. One statement.
+///
+/// # Errors
+/// A database failure.
+pub async fn orders_per_day(
+    db: &Db,
+    today: NaiveDate,
+    days: u32,
+) -> Result<Vec<(NaiveDate, i64)>, Error> {
+    let first = today - chrono::Days::new(u64::from(days.max(1) - 1));
+    let backend = db.backend();
+    let sql = match backend {
+        DbBackend::Postgres => format!(
+            "SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, \
+             CAST(COUNT(*) AS BIGINT) AS n FROM orders \
+             WHERE created_at >= TIMESTAMPTZ '{first} 00:00:00+00' GROUP BY 1"
+        ),
+        _ => format!(
+            "SELECT date(created_at) AS day, COUNT(*) AS n FROM orders \
+             WHERE date(created_at) >= '{first}' GROUP BY 1"
+        ),
+    };
+    let mut counts = std::collections::HashMap::new();
+    for row in db
+        .query_all_raw(Statement::from_string(backend, sql))
+        .await?
+    {
+        let day: String = row.try_get("", "day")?;
+        let n: i64 = row.try_get("", "n")?;
+        if let Ok(day) = NaiveDate::parse_from_str(&day, "%Y-%m-%d") {
+            counts.insert(day, n);
+        }
+    }
+    Ok(first
+        .iter_days()
+        .take_while(|d| *d <= today)
+        .map(|d| (d, counts.get(&d).copied().unwrap_or(0)))
+        .collect())
 }

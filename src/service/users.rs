@@ -117,14 +117,21 @@ pub async fn list_users(db: &Db, query: &ListQuery) -> Result<Vec<UserRow>, Erro
         select = select.filter(user::Column::Id.gt(after));
     }
     if let Some(pattern) = query.like_pattern() {
-        let like = || LikeExpr::new(pattern.clone()).escape('\\');
-        select = select.filter(
-            Expr::expr(Func::lower(Expr::col(user::Column::Email)))
-                .like(like())
-                .or(Expr::expr(Func::lower(Expr::col(user::Column::FullName))).like(like())),
-        );
+        select = select.filter(matches(&pattern));
     }
     Ok(select.into_model::<UserRow>().all(&**db).await?)
+}
+
+/// A condition: the user's email or name matches a LIKE pattern from `ListQuery::like_pattern`.
+pub(super) fn matches(pattern: &str) -> sea_orm::sea_query::SimpleExpr {
+    let like = || LikeExpr::new(pattern).escape('\\');
+    Expr::expr(Func::lower(Expr::col((user::Entity, user::Column::Email))))
+        .like(like())
+        .or(Expr::expr(Func::lower(Expr::col((
+            user::Entity,
+            user::Column::FullName,
+        ))))
+        .like(like()))
 }
 
 /// One user.

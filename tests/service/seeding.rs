@@ -89,6 +89,33 @@ async fn demo_seed_is_deterministic_and_complete(t: TestDb) {
     .await
     .unwrap();
     assert_eq!(knock[0].stock, Some(5));
+
+    // Orders per day: 30 days ending on the day, every demo order counted once.
+    let per_day = service::orders_per_day(&t.db, day(), 30).await.unwrap();
+    assert_eq!(per_day.len(), 30);
+    assert_eq!(per_day.last().unwrap().0, day());
+    assert_eq!(per_day.iter().map(|d| d.1).sum::<i64>(), 40);
+    let one_day = service::orders_per_day(&t.db, day() - chrono::Days::new(1), 1)
+        .await
+        .unwrap();
+    let expected = all
+        .iter()
+        .filter(|o| o.order.created_at.date_naive() == day() - chrono::Days::new(1))
+        .count() as i64;
+    assert_eq!(one_day, vec![(day() - chrono::Days::new(1), expected)]);
+
+    // Orders filtered by customer text, in the database.
+    let alans = service::list_orders_page(
+        &t.db,
+        OrderQuery {
+            customer: Some("TURING".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(alans.len(), 6);
+    assert!(alans.iter().all(|o| o.customer_email == "alan@example.com"));
 }
 
 async fn seeds_refuse_a_database_with_orders(t: TestDb) {
