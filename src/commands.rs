@@ -52,8 +52,9 @@ impl From<sea_orm::DbErr> for CommandError {
 
 type Result<T, E = CommandError> = std::result::Result<T, E>;
 
-const NO_TUI: &str = "the terminal UI is not built yet.\n\
-Use a subcommand: migrate, seed, user, product, order, stats, completions \
+const NO_TERMINAL: &str = "orderdesk without a subcommand opens its terminal UI, \
+which needs a terminal (stdin and stdout).\n\
+Without one, use a subcommand: migrate, seed, user, product, order, stats, completions \
 (orderdesk --help shows them all).";
 
 /// Runs the command line.
@@ -62,7 +63,16 @@ Use a subcommand: migrate, seed, user, product, order, stats, completions \
 /// A [`CommandError`] whose message goes to stderr and whose code is the exit code.
 pub async fn run(cli: Cli) -> Result<()> {
     let Some(command) = cli.command else {
-        return Err(CommandError::Usage(NO_TUI.to_owned()));
+        if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+            return Err(CommandError::Usage(NO_TERMINAL.to_owned()));
+        }
+        let db = open(cli.database_url.as_deref()).await?;
+        db::migrate(&db).await?;
+        let result = crate::tui::run(db.clone())
+            .await
+            .map_err(|e| CommandError::Failed(format!("terminal: {e}")));
+        let _ = db.close().await;
+        return result;
     };
     if let Command::Completions { shell } = command {
         let mut cmd = <Cli as clap::CommandFactory>::command();
@@ -70,13 +80,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         clap_complete::generate(shell, &mut cmd, "orderdesk", &mut buf);
         return emit(&String::from_utf8_lossy(&buf));
     }
-    let url = config::database_url(cli.database_url.as_deref()).map_err(CommandError::Failed)?;
-    let db = db::connect(&url.url).await.map_err(|e| {
-        CommandError::Failed(format!(
-            "cannot open the database {}: {e}",
-            config::redact(&url.url)
-        ))
-    })?;
+    let db = open(cli.database_url.as_deref()).await?;
     let out = Output { json: cli.json };
     let result = match command {
         Command::Migrate { action } => migrate(&db, &out, action).await,
@@ -94,6 +98,17 @@ pub async fn run(cli: Cli) -> Result<()> {
     };
     let _ = db.close().await;
     result
+}
+
+/// Connects to the configured database.
+async fn open(flag: Option<&str>) -> Result<Db> {
+    let url = config::database_url(flag).map_err(CommandError::Failed)?;
+    db::connect(&url.url).await.map_err(|e| {
+        CommandError::Failed(format!(
+            "cannot open the database {}: {e}",
+            config::redact(&url.url)
+        ))
+    })
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.

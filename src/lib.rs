@@ -7,3 +7,4 @@ pub mod db;
 pub mod entity;
 pub mod money;
 pub mod service;
+pub mod tui;

@@ -1,0 +1,81 @@
+//! The terminal UI: one channel of events (keys, resizes, results of database work), a
+//! TEA-style `update`, a draw after each event. Database work is spawned on tokio and comes
+//! back as an event, so keys never wait for the database.
+
+pub mod app;
+pub mod entry;
+pub mod form;
+pub mod keys;
+pub mod request;
+pub mod theme;
+pub mod view;
+
+use chrono::NaiveDate;
+use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use futures::StreamExt;
+use ratatui::DefaultTerminal;
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
+use crate::db::Db;
+use app::{App, Event, Ticket};
+use theme::Theme;
+
+/// Runs the TUI on `db` until the user quits; the terminal is restored on every exit, panics
+/// included.
+///
+/// # Errors
+/// When the terminal cannot be set up or drawn to.
+pub async fn run(db: Db) -> std::io::Result<()> {
+    let mut terminal = ratatui::try_init()?;
+    let result = event_loop(&mut terminal, db).await;
+    ratatui::restore();
+    result
+}
+
+fn spawn(db: &Db, events: &UnboundedSender<Event>, ticket: Ticket) {
+    let db = db.clone();
+    let events = events.clone();
+    tokio::spawn(async move {
+        let response = request::execute(&db, ticket.request).await;
+        let _ = events.send(Event::Response(ticket.seq, response));
+    });
+}
+
+async fn event_loop(terminal: &mut DefaultTerminal, db: Db) -> std::io::Result<()> {
+    let (sender, mut events) = unbounded_channel();
+    let keys = sender.clone();
+    tokio::spawn(async move {
+        let mut stream = EventStream::new();
+        while let Some(Ok(event)) = stream.next().await {
+            let event = match event {
+                TermEvent::Key(key) if key.kind != KeyEventKind::Release => Event::Key(key),
+                TermEvent::Resize(w, h) => Event::Resize(w, h),
+                _ => continue,
+            };
+            if keys.send(event).is_err() {
+                break;
+            }
+        }
+    });
+    let size = terminal.size()?;
+    let today: NaiveDate = db.now().date_naive();
+    let theme = Theme::from_env();
+    let mut app = App::new(today, size.height);
+    app.set_size(size.width, size.height);
+    for ticket in app.start() {
+        spawn(&db, &sender, ticket);
+    }
+    loop {
+        terminal.draw(|frame| view::draw(&app, theme, frame))?;
+        let Some(event) = events.recv().await else {
+            break;
+        };
+        for ticket in app.update(event) {
+            spawn(&db, &sender, ticket);
+        }
+        if app.quit {
+            break;
+        }
+    }
+    Ok(())
+}

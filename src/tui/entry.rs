@@ -1,0 +1,404 @@
+//! Order entry, built for speed: type part of a customer, Enter; type part of a product, Enter,
+//! a quantity, Enter; again for each line; Ctrl-S places the order.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::TextArea;
+
+use super::request::Request;
+use crate::service::{Error, NewOrder, NewOrderItem, Product, Status, UserRow, validate};
+
+/// Which part of the form has focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryFocus {
+    /// Choosing the customer.
+    Customer,
+    /// Searching for a product to add.
+    Product,
+    /// Typing the quantity of the chosen product (or of the line being edited).
+    Quantity,
+    /// Moving among the lines.
+    Lines,
+}
+
+/// A line of the order being entered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryLine {
+    /// The product as it was when picked (price and stock shown from it).
+    pub product: Product,
+    /// Units.
+    pub quantity: i64,
+    /// Why the database refused this line, if it did.
+    pub error: Option<String>,
+}
+
+impl EntryLine {
+    /// quantity x current price, in cents (saturating: the database checks for real).
+    pub fn amount_cents(&self) -> i64 {
+        self.quantity.saturating_mul(self.product.price_cents)
+    }
+
+    /// Units of stock left after this line, when stock is tracked.
+    pub fn stock_left(&self) -> Option<i64> {
+        self.product.stock.map(|s| s - self.quantity)
+    }
+}
+
+/// What a key asks the app to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EntryAction {
+    /// Nothing beyond the form itself.
+    None,
+    /// Refresh a pick list.
+    Search(Request),
+    /// Place the order.
+    Place(Request),
+    /// Leave the form (the app asks first when something was entered).
+    Cancel,
+}
+
+/// The order entry form.
+#[derive(Debug)]
+pub struct OrderEntry {
+    /// The part with focus.
+    pub focus: EntryFocus,
+    /// The customer, once chosen.
+    pub customer: Option<UserRow>,
+    /// Text typed to find the customer.
+    pub customer_input: TextArea<'static>,
+    /// Text typed to find a product.
+    pub product_input: TextArea<'static>,
+    /// The quantity being typed.
+    pub quantity_input: TextArea<'static>,
+    /// Customers matching the text.
+    pub users: Vec<UserRow>,
+    /// Products matching the text.
+    pub products: Vec<Product>,
+    /// The highlighted row of the pick list.
+    pub pick: usize,
+    /// The product picked, waiting for its quantity.
+    pub chosen: Option<Product>,
+    /// The line whose quantity is being edited.
+    pub editing: Option<usize>,
+    /// The lines so far.
+    pub lines: Vec<EntryLine>,
+    /// The selected line.
+    pub line: usize,
+    /// A message about the whole form.
+    pub error: Option<String>,
+    /// True while the order is being placed.
+    pub placing: bool,
+}
+
+fn input() -> TextArea<'static> {
+    TextArea::default()
+}
+
+fn text(area: &TextArea<'_>) -> String {
+    area.lines().first().cloned().unwrap_or_default()
+}
+
+fn clear(area: &mut TextArea<'static>) {
+    *area = input();
+}
+
+impl Default for OrderEntry {
+    fn default() -> Self {
+        Self::new(None)
+    }
+}
+
+impl OrderEntry {
+    /// An empty form; with a customer, it starts at the products.
+    pub fn new(customer: Option<UserRow>) -> Self {
+        OrderEntry {
+            focus: if customer.is_some() {
+                EntryFocus::Product
+            } else {
+                EntryFocus::Customer
+            },
+            customer,
+            customer_input: input(),
+            product_input: input(),
+            quantity_input: input(),
+            users: Vec::new(),
+            products: Vec::new(),
+            pick: 0,
+            chosen: None,
+            editing: None,
+            lines: Vec::new(),
+            line: 0,
+            error: None,
+            placing: false,
+        }
+    }
+
+    /// Whether anything was entered (leaving then asks first).
+    pub fn dirty(&self) -> bool {
+        self.customer.is_some()
+            || !self.lines.is_empty()
+            || !text(&self.customer_input).is_empty()
+            || !text(&self.product_input).is_empty()
+    }
+
+    /// The running total in cents.
+    pub fn total_cents(&self) -> i64 {
+        self.lines
+            .iter()
+            .fold(0_i64, |sum, l| sum.saturating_add(l.amount_cents()))
+    }
+
+    /// Handles a key.
+    pub fn handle_key(&mut self, key: KeyEvent) -> EntryAction {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Esc => return EntryAction::Cancel,
+            KeyCode::Char('s') if ctrl => return self.place(),
+            KeyCode::Tab => {
+                self.focus = match self.focus {
+                    EntryFocus::Customer => EntryFocus::Product,
+                    EntryFocus::Product | EntryFocus::Quantity if !self.lines.is_empty() => {
+                        EntryFocus::Lines
+                    }
+                    _ => EntryFocus::Customer,
+                };
+                self.pick = 0;
+                return EntryAction::None;
+            }
+            KeyCode::BackTab => {
+                self.focus = match self.focus {
+                    EntryFocus::Lines => EntryFocus::Product,
+                    EntryFocus::Customer if !self.lines.is_empty() => EntryFocus::Lines,
+                    EntryFocus::Customer => EntryFocus::Product,
+                    _ => EntryFocus::Customer,
+                };
+                self.pick = 0;
+                return EntryAction::None;
+            }
+            _ => {}
+        }
+        match self.focus {
+            EntryFocus::Customer => self.customer_key(key),
+            EntryFocus::Product => self.product_key(key),
+            EntryFocus::Quantity => self.quantity_key(key),
+            EntryFocus::Lines => self.lines_key(key),
+        }
+    }
+
+    fn move_pick(&mut self, key: KeyCode, len: usize) -> bool {
+        match key {
+            KeyCode::Up if len > 0 => {
+                self.pick = self.pick.saturating_sub(1);
+                true
+            }
+            KeyCode::Down if len > 0 => {
+                self.pick = (self.pick + 1).min(len - 1);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn customer_key(&mut self, key: KeyEvent) -> EntryAction {
+        if self.move_pick(key.code, self.users.len()) {
+            return EntryAction::None;
+        }
+        if key.code == KeyCode::Enter {
+            match self.users.get(self.pick) {
+                Some(user) => {
+                    self.customer = Some(user.clone());
+                    self.users.clear();
+                    clear(&mut self.customer_input);
+                    self.focus = EntryFocus::Product;
+                    self.pick = 0;
+                    self.error = None;
+                }
+                None => self.error = Some("type part of the customer's email or name".to_owned()),
+            }
+            return EntryAction::None;
+        }
+        if self.customer_input.input(key) {
+            let typed = text(&self.customer_input);
+            self.pick = 0;
+            if typed.trim().is_empty() {
+                self.users.clear();
+                return EntryAction::None;
+            }
+            return EntryAction::Search(Request::PickUsers(typed));
+        }
+        EntryAction::None
+    }
+
+    fn product_key(&mut self, key: KeyEvent) -> EntryAction {
+        if text(&self.product_input).is_empty()
+            && !self.lines.is_empty()
+            && matches!(key.code, KeyCode::Up | KeyCode::Down)
+        {
+            self.focus = EntryFocus::Lines;
+            return EntryAction::None;
+        }
+        if self.move_pick(key.code, self.products.len()) {
+            return EntryAction::None;
+        }
+        if key.code == KeyCode::Enter {
+            match self.products.get(self.pick) {
+                Some(product) => {
+                    self.chosen = Some(product.clone());
+                    self.editing = None;
+                    self.products.clear();
+                    clear(&mut self.product_input);
+                    clear(&mut self.quantity_input);
+                    self.focus = EntryFocus::Quantity;
+                    self.error = None;
+                }
+                None => self.error = Some("type part of a product name".to_owned()),
+            }
+            return EntryAction::None;
+        }
+        if self.product_input.input(key) {
+            let typed = text(&self.product_input);
+            self.pick = 0;
+            if typed.trim().is_empty() {
+                self.products.clear();
+                return EntryAction::None;
+            }
+            return EntryAction::Search(Request::PickProducts(typed));
+        }
+        EntryAction::None
+    }
+
+    fn quantity_key(&mut self, key: KeyEvent) -> EntryAction {
+        match key.code {
+            KeyCode::Enter => {
+                let quantity = match validate::quantity("quantity", &text(&self.quantity_input)) {
+                    Ok(q) => q,
+                    Err(e) => {
+                        self.error = Some(e.to_string());
+                        return EntryAction::None;
+                    }
+                };
+                if let Some(i) = self.editing.take() {
+                    if let Some(line) = self.lines.get_mut(i) {
+                        line.quantity = quantity;
+                        line.error = None;
+                    }
+                } else if let Some(product) = self.chosen.take() {
+                    match self.lines.iter().position(|l| l.product.id == product.id) {
+                        Some(i) => {
+                            let line = &mut self.lines[i];
+                            line.quantity = line.quantity.saturating_add(quantity);
+                            line.error = None;
+                            self.line = i;
+                        }
+                        None => {
+                            self.lines.push(EntryLine {
+                                product,
+                                quantity,
+                                error: None,
+                            });
+                            self.line = self.lines.len() - 1;
+                        }
+                    }
+                }
+                clear(&mut self.quantity_input);
+                self.error = None;
+                self.focus = EntryFocus::Product;
+            }
+            KeyCode::Char(c) if !c.is_ascii_digit() => {
+                self.error = Some("quantity: type a whole number such as 2".to_owned());
+            }
+            _ => {
+                self.quantity_input.input(key);
+            }
+        }
+        EntryAction::None
+    }
+
+    fn lines_key(&mut self, key: KeyEvent) -> EntryAction {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Up | KeyCode::Char('k') if !ctrl && self.lines.is_empty() => {}
+            KeyCode::Up => self.line = self.line.saturating_sub(1),
+            KeyCode::Down => self.line = (self.line + 1).min(self.lines.len().saturating_sub(1)),
+            KeyCode::Char('d') if ctrl => {
+                if self.line < self.lines.len() {
+                    self.lines.remove(self.line);
+                    self.line = self.line.min(self.lines.len().saturating_sub(1));
+                }
+                if self.lines.is_empty() {
+                    self.focus = EntryFocus::Product;
+                }
+            }
+            KeyCode::Enter => {
+                if let Some(line) = self.lines.get(self.line) {
+                    self.editing = Some(self.line);
+                    self.quantity_input = TextArea::new(vec![line.quantity.to_string()]);
+                    self.quantity_input
+                        .move_cursor(ratatui_textarea::CursorMove::End);
+                    self.focus = EntryFocus::Quantity;
+                }
+            }
+            KeyCode::Char(_) if !ctrl => {
+                self.focus = EntryFocus::Product;
+                return self.product_key(key);
+            }
+            _ => {}
+        }
+        EntryAction::None
+    }
+
+    fn place(&mut self) -> EntryAction {
+        let Some(customer) = &self.customer else {
+            self.error = Some("choose the customer first".to_owned());
+            self.focus = EntryFocus::Customer;
+            return EntryAction::None;
+        };
+        if self.lines.is_empty() {
+            self.error = Some("add at least one line".to_owned());
+            self.focus = EntryFocus::Product;
+            return EntryAction::None;
+        }
+        self.placing = true;
+        self.error = None;
+        for line in &mut self.lines {
+            line.error = None;
+        }
+        EntryAction::Place(Request::CreateOrder(NewOrder {
+            user_id: customer.id,
+            status: Status::Pending,
+            items: self
+                .lines
+                .iter()
+                .map(|l| NewOrderItem {
+                    product_id: l.product.id,
+                    quantity: l.quantity,
+                })
+                .collect(),
+        }))
+    }
+
+    /// Puts a refusal where it belongs: on the line it names (`item 2 ...`), or on the form.
+    pub fn show_error(&mut self, err: &Error) {
+        self.placing = false;
+        let line = err
+            .field()
+            .and_then(|f| f.strip_prefix("item "))
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse::<usize>().ok())
+            .and_then(|n| n.checked_sub(1))
+            .filter(|&i| i < self.lines.len());
+        match line {
+            Some(i) => {
+                let message = err.to_string();
+                let reason = message
+                    .split_once(": ")
+                    .map_or(message.as_str(), |(_, r)| r)
+                    .to_owned();
+                self.lines[i].error = Some(reason);
+                self.line = i;
+                self.focus = EntryFocus::Lines;
+                self.error = Some(format!("refused: {message}"));
+            }
+            None => self.error = Some(err.to_string()),
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! One table of (key, what it does) per screen and mode: the hint bar and the `?` help are both
+//! drawn from these.
+
+/// Keys and what they do.
+pub type KeyTable = &'static [(&'static str, &'static str)];
+
+/// Keys that work on every screen when no field has focus.
+pub const GLOBAL: KeyTable = &[
+    ("1-5 Tab", "switch screen"),
+    ("?", "help"),
+    ("q Ctrl-C", "quit"),
+];
+
+/// The users screen.
+pub const USERS: KeyTable = &[
+    ("↑↓ j k", "move"),
+    ("PgUp PgDn", "page"),
+    ("/", "filter"),
+    ("Enter", "their orders"),
+    ("n", "new user"),
+    ("e", "edit"),
+    ("d", "delete"),
+];
+
+/// The products screen.
+pub const PRODUCTS: KeyTable = &[
+    ("↑↓ j k", "move"),
+    ("PgUp PgDn", "page"),
+    ("/", "filter"),
+    ("n", "new product"),
+    ("e", "edit"),
+    ("d", "delete"),
+];
+
+/// The orders screen.
+pub const ORDERS: KeyTable = &[
+    ("↑↓ j k", "move"),
+    ("PgUp PgDn", "page"),
+    ("Enter", "open"),
+    ("n", "new order"),
+    ("s", "next status"),
+    ("c", "cancel order"),
+    ("f", "status filter"),
+    ("/", "customer filter"),
+    ("Esc", "clear filters"),
+];
+
+/// The dashboard.
+pub const DASHBOARD: KeyTable = &[("r", "refresh")];
+
+/// The SQL log screen (until the teaching issue lands).
+pub const SQL_LOG: KeyTable = &[];
+
+/// A form.
+pub const FORM: KeyTable = &[
+    ("Tab S-Tab", "field"),
+    ("Enter", "next / save"),
+    ("Ctrl-S", "save"),
+    ("Esc", "cancel"),
+];
+
+/// The order entry form.
+pub const ENTRY: KeyTable = &[
+    ("type", "search"),
+    ("↑↓", "pick / line"),
+    ("Enter", "choose / add / edit qty"),
+    ("Tab", "section"),
+    ("Ctrl-D", "remove line"),
+    ("Ctrl-S", "place order"),
+    ("Esc", "cancel"),
+];
+
+/// The order detail popup.
+pub const DETAIL: KeyTable = &[
+    ("↑↓", "scroll"),
+    ("s", "next status"),
+    ("c", "cancel order"),
+    ("Esc", "close"),
+];
+
+/// A yes/no question.
+pub const CONFIRM: KeyTable = &[("y Enter", "yes"), ("n Esc", "no")];
+
+/// Typing a list filter.
+pub const FILTER: KeyTable = &[("type", "filter"), ("Enter", "keep"), ("Esc", "clear")];
+
+/// The help overlay.
+pub const HELP: KeyTable = &[("Esc ?", "close")];

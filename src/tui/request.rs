@@ -1,0 +1,197 @@
+//! Database work the TUI asks for, and what comes back: the only place the TUI reaches the
+//! service layer. Requests run on tokio, away from key handling and drawing.
+
+use chrono::NaiveDate;
+
+use crate::db::Db;
+use crate::service::seed::{self, SeedReport};
+use crate::service::{
+    self, CancelOrder, Error, ListQuery, NewOrder, NewProduct, NewUser, Order, OrderDetail,
+    OrderQuery, Product, ProductChanges, Stats, Status, User, UserChanges, UserRow,
+};
+
+/// What the UI part that asked will do with the answer; a newer request for the same slot makes
+/// an older answer stale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Slot {
+    /// The users list.
+    Users,
+    /// The products list.
+    Products,
+    /// The orders list.
+    Orders,
+    /// The order detail popup.
+    Detail,
+    /// The dashboard figures.
+    Dashboard,
+    /// The pick lists of the order entry form.
+    Picker,
+    /// A change (create, update, delete, status, seed): never stale.
+    Write,
+    /// The check for an empty database at start.
+    Start,
+}
+
+/// A piece of database work.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    /// A page of users.
+    Users(ListQuery),
+    /// A page of products.
+    Products(ListQuery),
+    /// A page of orders.
+    Orders(OrderQuery),
+    /// One order in full.
+    Order(i64),
+    /// The dashboard's figures, with orders per day up to the given day.
+    Dashboard(NaiveDate),
+    /// Customers matching text, for the order entry form.
+    PickUsers(String),
+    /// Products matching text, for the order entry form.
+    PickProducts(String),
+    /// Whether the database has no users and no products.
+    IsEmpty,
+    /// Load the demo data dated up to the given day.
+    SeedDemo(NaiveDate),
+    /// Create a user.
+    CreateUser(NewUser),
+    /// Change a user.
+    UpdateUser(i64, UserChanges),
+    /// Delete a user.
+    DeleteUser(i64),
+    /// Create a product.
+    CreateProduct(NewProduct),
+    /// Change a product.
+    UpdateProduct(i64, ProductChanges),
+    /// Delete a product.
+    DeleteProduct(i64),
+    /// Place an order.
+    CreateOrder(NewOrder),
+    /// Move an order to a status.
+    SetStatus(i64, Status),
+    /// Cancel an order.
+    Cancel(i64),
+}
+
+impl Request {
+    /// Which slot the answer fills.
+    pub fn slot(&self) -> Slot {
+        match self {
+            Request::Users(_) => Slot::Users,
+            Request::Products(_) => Slot::Products,
+            Request::Orders(_) => Slot::Orders,
+            Request::Order(_) => Slot::Detail,
+            Request::Dashboard(_) => Slot::Dashboard,
+            Request::PickUsers(_) | Request::PickProducts(_) => Slot::Picker,
+            Request::IsEmpty => Slot::Start,
+            _ => Slot::Write,
+        }
+    }
+}
+
+/// The dashboard's figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dashboard {
+    /// Orders by status, revenue, delivery time, top products.
+    pub stats: Stats,
+    /// Orders per day, oldest first.
+    pub per_day: Vec<(NaiveDate, i64)>,
+}
+
+/// The answer to a [`Request`].
+#[derive(Debug)]
+pub enum Response {
+    /// A page of users.
+    Users(Result<Vec<UserRow>, Error>),
+    /// A page of products.
+    Products(Result<Vec<Product>, Error>),
+    /// A page of orders.
+    Orders(Result<Vec<service::OrderSummary>, Error>),
+    /// One order.
+    Order(Result<OrderDetail, Error>),
+    /// The dashboard.
+    Dashboard(Result<Dashboard, Error>),
+    /// Customers for the order entry form.
+    PickUsers(Result<Vec<UserRow>, Error>),
+    /// Products for the order entry form.
+    PickProducts(Result<Vec<Product>, Error>),
+    /// Whether the database is empty.
+    IsEmpty(Result<bool, Error>),
+    /// The demo data was loaded.
+    Seeded(Result<SeedReport, Error>),
+    /// A user was created or changed.
+    UserSaved(Result<User, Error>),
+    /// A product was created or changed.
+    ProductSaved(Result<Product, Error>),
+    /// A row was deleted: which kind, and its id.
+    Deleted(&'static str, Result<i64, Error>),
+    /// An order was placed.
+    OrderPlaced(Result<Order, Error>),
+    /// An order's status changed.
+    StatusSet(Result<Order, Error>),
+    /// An order was cancelled.
+    Cancelled(Result<CancelOrder, Error>),
+}
+
+/// How many rows a pick list shows.
+pub const PICK_ROWS: u64 = 6;
+
+/// Runs a request through the service layer.
+pub async fn execute(db: &Db, request: Request) -> Response {
+    match request {
+        Request::Users(q) => Response::Users(service::list_users(db, &q).await),
+        Request::Products(q) => Response::Products(service::list_products(db, &q).await),
+        Request::Orders(q) => Response::Orders(service::list_orders_page(db, q).await),
+        Request::Order(id) => Response::Order(service::get_order(db, id).await),
+        Request::Dashboard(today) => Response::Dashboard(
+            async {
+                Ok(Dashboard {
+                    stats: service::stats(db).await?,
+                    per_day: service::orders_per_day(db, today, 30).await?,
+                })
+            }
+            .await,
+        ),
+        Request::PickUsers(text) => {
+            Response::PickUsers(service::list_users(db, &pick_query(text)).await)
+        }
+        Request::PickProducts(text) => {
+            Response::PickProducts(service::list_products(db, &pick_query(text)).await)
+        }
+        Request::IsEmpty => Response::IsEmpty(
+            async {
+                let one = ListQuery {
+                    limit: Some(1),
+                    ..Default::default()
+                };
+                Ok(service::list_users(db, &one).await?.is_empty()
+                    && service::list_products(db, &one).await?.is_empty())
+            }
+            .await,
+        ),
+        Request::SeedDemo(day) => Response::Seeded(seed::seed_demo(db, day).await),
+        Request::CreateUser(u) => Response::UserSaved(service::create_user(db, u).await),
+        Request::UpdateUser(id, c) => Response::UserSaved(service::update_user(db, id, c).await),
+        Request::DeleteUser(id) => Response::Deleted("user", service::delete_user(db, id).await),
+        Request::CreateProduct(p) => Response::ProductSaved(service::create_product(db, p).await),
+        Request::UpdateProduct(id, c) => {
+            Response::ProductSaved(service::update_product(db, id, c).await)
+        }
+        Request::DeleteProduct(id) => {
+            Response::Deleted("product", service::delete_product(db, id).await)
+        }
+        Request::CreateOrder(o) => Response::OrderPlaced(service::create_order(db, o).await),
+        Request::SetStatus(id, s) => {
+            Response::StatusSet(service::set_order_status(db, id, s).await)
+        }
+        Request::Cancel(id) => Response::Cancelled(service::cancel_order(db, id).await),
+    }
+}
+
+fn pick_query(text: String) -> ListQuery {
+    ListQuery {
+        filter: Some(text),
+        after: None,
+        limit: Some(PICK_ROWS),
+    }
+}
