@@ -61,13 +61,12 @@ pub const FORM: KeyTable = &[
 
 /// The order entry form.
 pub const ENTRY: KeyTable = &[
-    ("type", "search"),
-    ("↑↓", "pick / line"),
-    ("Enter", "choose / add / edit qty"),
-    ("Tab", "section"),
-    ("Ctrl-D", "remove line"),
-    ("Ctrl-S", "place order"),
+    ("Ctrl-S", "place"),
+    ("Enter", "pick/add"),
+    ("↑↓", "move"),
+    ("Ctrl-D", "drop line"),
     ("Esc", "cancel"),
+    ("Tab", "section"),
 ];
 
 /// The order detail popup.

@@ -1,0 +1,343 @@
+//! What a clerk does, key by key, and what the database holds afterwards; on both backends.
+
+use crossterm::event::KeyCode;
+use orderdesk::service::{self, ListQuery, OrderQuery, Status};
+use orderdesk::tui::app::{Event, Overlay, Screen};
+use orderdesk::tui::request::{Request, Response, execute};
+
+use crate::Harness;
+use crate::backend::TestDb;
+
+crate::on_both_backends!(
+    a_two_line_order_in_fifteen_keys,
+    a_refused_order_keeps_the_form_with_the_reason_on_the_line,
+    forms_refuse_bad_input_beside_the_field_and_write_nothing,
+    a_new_user_and_product_then_an_order_then_shipped_and_a_cancel,
+    deleting_a_user_with_orders_is_refused_with_the_reason,
+    text_fields_take_every_printable_key,
+    stale_answers_are_dropped,
+);
+
+async fn orders_of(h: &Harness, email: &str) -> Vec<service::Order> {
+    let users = service::list_users(
+        &h.db,
+        &ListQuery {
+            filter: Some(email.into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    service::list_orders(&h.db, users[0].id).await.unwrap()
+}
+
+async fn a_two_line_order_in_fifteen_keys(t: TestDb) {
+    let mut h = Harness::demo(t, 80, 24).await;
+    h.key(KeyCode::Char('3')).await;
+    let before = orders_of(&h, "ada@").await.len();
+    // n, "ad" Enter, "mu" Enter "2" Enter, "te" Enter "1" Enter, Ctrl-S: 15 keys.
+    h.key(KeyCode::Char('n')).await;
+    h.type_text("ad").await;
+    h.key(KeyCode::Enter).await;
+    h.type_text("mu").await;
+    h.key(KeyCode::Enter).await;
+    h.type_text("2").await;
+    h.key(KeyCode::Enter).await;
+    h.type_text("te").await;
+    h.key(KeyCode::Enter).await;
+    h.type_text("1").await;
+    h.key(KeyCode::Enter).await;
+    h.ctrl('s').await;
+
+    assert!(h.app.overlays.is_empty(), "the form closed");
+    let orders = orders_of(&h, "ada@").await;
+    assert_eq!(orders.len(), before + 1);
+    let placed = orders.last().unwrap();
+    let lines: Vec<(&str, i64)> = placed
+        .items
+        .iter()
+        .map(|i| (i.product_name.as_str(), i.quantity))
+        .collect();
+    assert_eq!(lines, [("Ceramic mug", 2), ("Paper filters (100)", 1)]);
+    assert_eq!(placed.total_amount_cents, 2 * 850 + 420);
+    // The new order is at the top of the orders screen and in the message line.
+    assert_eq!(h.app.screen, Screen::Orders);
+    assert_eq!(h.app.orders.rows[0].order.id, placed.id);
+    let screen = h.screen();
+    assert!(
+        screen.contains(&format!("Placed order {}", placed.id)),
+        "{screen}"
+    );
+}
+
+async fn a_refused_order_keeps_the_form_with_the_reason_on_the_line(t: TestDb) {
+    let mut h = Harness::demo(t, 80, 24).await;
+    h.key(KeyCode::Char('3')).await;
+    h.key(KeyCode::Char('n')).await;
+    h.type_text("grace").await;
+    h.key(KeyCode::Enter).await;
+    h.type_text("mug").await;
+    h.key(KeyCode::Enter).await;
+    h.type_text("1").await;
+    h.key(KeyCode::Enter).await;
+    h.type_text("knock").await;
+    h.key(KeyCode::Enter).await;
+    h.type_text("6").await;
+    h.key(KeyCode::Enter).await;
+    let orders = service::list_orders_page(&h.db, OrderQuery::default())
+        .await
+        .unwrap()
+        .len();
+    h.ctrl('s').await;
+    let Some(Overlay::Entry(entry)) = h.app.overlays.last() else {
+        panic!("the form stays open");
+    };
+    assert_eq!(entry.lines.len(), 2);
+    assert_eq!(entry.lines[0].error, None);
+    let reason = entry.lines[1].error.as_deref().unwrap();
+    assert!(
+        reason.contains("(Knock box) has 5 left, 6 requested"),
+        "{reason}"
+    );
+    let screen = h.screen();
+    assert!(screen.contains("has 5 left, 6 requested"), "{screen}");
+    assert_eq!(
+        service::list_orders_page(&h.db, OrderQuery::default())
+            .await
+            .unwrap()
+            .len(),
+        orders
+    );
+    // Fix the line (Enter edits its quantity) and place it.
+    h.key(KeyCode::Enter).await;
+    h.key(KeyCode::Backspace).await;
+    h.type_text("5").await;
+    h.key(KeyCode::Enter).await;
+    h.ctrl('s').await;
+    assert!(h.app.overlays.is_empty());
+    let knock = service::list_products(
+        &h.db,
+        &ListQuery {
+            filter: Some("knock".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(knock[0].stock, Some(0));
+}
+
+async fn forms_refuse_bad_input_beside_the_field_and_write_nothing(t: TestDb) {
+    let mut h = Harness::demo(t, 80, 24).await;
+    let users = service::list_users(&h.db, &ListQuery::default())
+        .await
+        .unwrap()
+        .len();
+    h.key(KeyCode::Char('n')).await;
+    h.type_text("ADA@example.com").await;
+    h.key(KeyCode::Tab).await;
+    h.type_text("Ada Again").await;
+    h.key(KeyCode::Enter).await;
+    let Some(Overlay::Form(form)) = h.app.overlays.last() else {
+        panic!("the form stays open");
+    };
+    assert_eq!(
+        form.fields[0].error.as_deref(),
+        Some("ada@example.com is already registered")
+    );
+    assert_eq!(form.fields[0].value(), "ADA@example.com", "input kept");
+    assert_eq!(form.focus, 0);
+    assert!(
+        h.screen()
+            .contains("✗ ada@example.com is already registered")
+    );
+    assert_eq!(
+        service::list_users(&h.db, &ListQuery::default())
+            .await
+            .unwrap()
+            .len(),
+        users
+    );
+
+    // Esc with something typed asks; n keeps the form.
+    h.key(KeyCode::Esc).await;
+    assert!(matches!(h.app.overlays.last(), Some(Overlay::Confirm(_))));
+    h.key(KeyCode::Char('n')).await;
+    assert!(matches!(h.app.overlays.last(), Some(Overlay::Form(_))));
+    h.key(KeyCode::Esc).await;
+    h.key(KeyCode::Char('y')).await;
+    assert!(h.app.overlays.is_empty());
+
+    h.key(KeyCode::Char('2')).await;
+    let products = service::list_products(&h.db, &ListQuery::default())
+        .await
+        .unwrap()
+        .len();
+    h.key(KeyCode::Char('n')).await;
+    h.type_text("Gift box").await;
+    h.key(KeyCode::Tab).await;
+    h.type_text("12.345").await;
+    h.key(KeyCode::Tab).await;
+    h.type_text("-2").await;
+    h.ctrl('s').await;
+    let Some(Overlay::Form(form)) = h.app.overlays.last() else {
+        panic!("the form stays open");
+    };
+    assert_eq!(
+        form.fields[1].error.as_deref(),
+        Some("has more than 2 decimals (got 12.345)")
+    );
+    assert_eq!(
+        form.fields[2].error.as_deref(),
+        Some("must be 0..=1000000000 (got -2)")
+    );
+    assert_eq!(form.focus, 1, "focus on the first bad field");
+    assert_eq!(
+        service::list_products(&h.db, &ListQuery::default())
+            .await
+            .unwrap()
+            .len(),
+        products
+    );
+}
+
+async fn a_new_user_and_product_then_an_order_then_shipped_and_a_cancel(t: TestDb) {
+    let mut h = Harness::new(t, 80, 24).await;
+    h.key(KeyCode::Char('x')).await; // any key but d: start empty
+    assert!(!h.app.offer_demo);
+    h.key(KeyCode::Char('n')).await;
+    h.type_text("lee@example.com").await;
+    h.key(KeyCode::Tab).await;
+    h.type_text("Lee Quinn").await;
+    h.key(KeyCode::Enter).await;
+    assert!(h.app.overlays.is_empty(), "{}", h.screen());
+    assert!(h.screen().contains("lee@example.com"));
+
+    h.key(KeyCode::Char('2')).await;
+    h.key(KeyCode::Char('n')).await;
+    h.type_text("Lamp").await;
+    h.key(KeyCode::Tab).await;
+    h.type_text("19.90").await;
+    h.key(KeyCode::Tab).await;
+    h.type_text("5").await;
+    h.key(KeyCode::Enter).await;
+    assert!(h.screen().contains("5 low"), "{}", h.screen());
+
+    h.key(KeyCode::Char('1')).await;
+    h.key(KeyCode::Enter).await; // Lee's orders
+    assert_eq!(h.app.screen, Screen::Orders);
+    h.key(KeyCode::Char('n')).await; // starts with Lee as the customer
+    h.type_text("lamp").await;
+    h.key(KeyCode::Enter).await;
+    h.type_text("2").await;
+    h.key(KeyCode::Enter).await;
+    h.ctrl('s').await;
+    assert_eq!(h.app.orders.rows.len(), 1);
+    let first = h.app.orders.rows[0].order.id;
+
+    // confirmed, then shipped.
+    for _ in 0..2 {
+        h.key(KeyCode::Char('s')).await;
+        h.key(KeyCode::Char('y')).await;
+    }
+    assert_eq!(h.app.orders.rows[0].order.status, Status::Shipped);
+
+    // A second order, cancelled: its stock comes back.
+    h.key(KeyCode::Char('n')).await;
+    h.type_text("lamp").await;
+    h.key(KeyCode::Enter).await;
+    h.type_text("3").await;
+    h.key(KeyCode::Enter).await;
+    h.ctrl('s').await;
+    let stock = |h: &Harness| {
+        let db = h.db.clone();
+        async move {
+            service::list_products(&db, &ListQuery::default())
+                .await
+                .unwrap()[0]
+                .stock
+        }
+    };
+    assert_eq!(stock(&h).await, Some(0));
+    h.key(KeyCode::Char('c')).await;
+    h.key(KeyCode::Char('y')).await;
+    assert_eq!(stock(&h).await, Some(3));
+    let orders = orders_of(&h, "lee@").await;
+    let states: Vec<(i64, Status)> = orders.iter().map(|o| (o.id, o.status)).collect();
+    assert_eq!(
+        states,
+        [(first, Status::Shipped), (orders[1].id, Status::Cancelled)]
+    );
+    assert!(h.screen().contains("cancelled"));
+    // A cancelled order cannot move on.
+    h.key(KeyCode::Char('s')).await;
+    assert!(
+        h.screen().contains("is cancelled, which is final"),
+        "{}",
+        h.screen()
+    );
+}
+
+async fn deleting_a_user_with_orders_is_refused_with_the_reason(t: TestDb) {
+    let mut h = Harness::demo(t, 80, 24).await;
+    h.key(KeyCode::Char('d')).await;
+    assert!(h.screen().contains("Delete user 1 (ada@example.com)?"));
+    h.key(KeyCode::Char('y')).await;
+    let screen = h.screen();
+    assert!(
+        screen.contains("user 1 has 7 order(s) and cannot be deleted"),
+        "{screen}"
+    );
+    assert_eq!(
+        service::list_users(&h.db, &ListQuery::default())
+            .await
+            .unwrap()
+            .len(),
+        8
+    );
+}
+
+async fn text_fields_take_every_printable_key(t: TestDb) {
+    let mut h = Harness::demo(t, 80, 24).await;
+    h.key(KeyCode::Char('/')).await;
+    h.type_text("q2?").await;
+    assert!(!h.app.quit);
+    assert_eq!(h.app.screen, Screen::Users);
+    assert_eq!(h.app.users.filter, "q2?");
+    h.key(KeyCode::Esc).await;
+    assert_eq!(h.app.users.filter, "");
+    h.key(KeyCode::Char('/')).await;
+    h.type_text("LOVE").await;
+    h.key(KeyCode::Enter).await;
+    assert_eq!(h.app.users.rows.len(), 1);
+    assert_eq!(h.app.users.rows[0].email, "ada@example.com");
+    h.key(KeyCode::Char('q')).await;
+    assert!(h.app.quit);
+}
+
+async fn stale_answers_are_dropped(t: TestDb) {
+    let mut h = Harness::demo(t, 80, 24).await;
+    // Two filters typed quickly: the answer to the first arrives last and must not win.
+    h.app
+        .update(Event::Key(crossterm::event::KeyEvent::from(KeyCode::Char(
+            '/',
+        ))));
+    let first = h
+        .app
+        .update(Event::Key(crossterm::event::KeyEvent::from(KeyCode::Char(
+            'a',
+        ))));
+    let second = h
+        .app
+        .update(Event::Key(crossterm::event::KeyEvent::from(KeyCode::Char(
+            'd',
+        ))));
+    assert!(matches!(first[0].request, Request::Users(_)));
+    let newer = execute(&h.db, second[0].request.clone()).await;
+    h.app.update(Event::Response(second[0].seq, newer));
+    let older = execute(&h.db, first[0].request.clone()).await;
+    assert!(matches!(&older, Response::Users(Ok(rows)) if rows.len() > 1));
+    h.app.update(Event::Response(first[0].seq, older));
+    let emails: Vec<&str> = h.app.users.rows.iter().map(|u| u.email.as_str()).collect();
+    assert_eq!(emails, ["ada@example.com"]);
+}

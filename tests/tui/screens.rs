@@ -1,0 +1,111 @@
+//! Snapshots of every screen and popup on the demo data for a fixed day (SQLite), at 80x24 and
+//! 120x40; small terminals; NO_COLOR.
+
+use crossterm::event::KeyCode;
+use orderdesk::tui::theme::Theme;
+use ratatui::style::Modifier;
+
+use crate::backend::{Backend, setup};
+use crate::{Harness, render};
+
+async fn demo(width: u16, height: u16) -> Harness {
+    let t = setup(Backend::Sqlite).await.unwrap();
+    Harness::demo(t, width, height).await
+}
+
+#[tokio::test]
+async fn every_screen_at_80x24_and_120x40() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut app = demo(w, h).await;
+        for (key, name) in [
+            ('1', "users"),
+            ('2', "products"),
+            ('3', "orders"),
+            ('4', "dashboard"),
+            ('5', "sql_log"),
+        ] {
+            app.key(KeyCode::Char(key)).await;
+            insta::assert_snapshot!(format!("{name}_{w}x{h}"), app.screen());
+        }
+    }
+}
+
+#[tokio::test]
+async fn popups_at_80x24() {
+    let mut app = demo(80, 24).await;
+    app.key(KeyCode::Char('?')).await;
+    insta::assert_snapshot!("help_users", app.screen());
+    app.key(KeyCode::Esc).await;
+
+    app.key(KeyCode::Char('3')).await;
+    app.key(KeyCode::Down).await;
+    app.key(KeyCode::Down).await;
+    app.key(KeyCode::Enter).await;
+    insta::assert_snapshot!("order_detail", app.screen());
+    app.key(KeyCode::Char('s')).await;
+    insta::assert_snapshot!("confirm_next_status", app.screen());
+    app.key(KeyCode::Esc).await;
+    app.key(KeyCode::Esc).await;
+
+    app.key(KeyCode::Char('n')).await;
+    app.type_text("gra").await;
+    insta::assert_snapshot!("order_entry_customer_pick", app.screen());
+    app.key(KeyCode::Enter).await;
+    app.type_text("ke").await;
+    insta::assert_snapshot!("order_entry_product_pick", app.screen());
+    app.key(KeyCode::Enter).await;
+    app.type_text("2").await;
+    app.key(KeyCode::Enter).await;
+    app.type_text("knock").await;
+    app.key(KeyCode::Enter).await;
+    app.type_text("3").await;
+    app.key(KeyCode::Enter).await;
+    insta::assert_snapshot!("order_entry_two_lines", app.screen());
+    app.key(KeyCode::Esc).await;
+    insta::assert_snapshot!("order_entry_discard", app.screen());
+    app.key(KeyCode::Char('y')).await;
+
+    app.key(KeyCode::Char('1')).await;
+    app.key(KeyCode::Char('n')).await;
+    app.type_text("not-an-email").await;
+    app.key(KeyCode::Tab).await;
+    app.ctrl('s').await;
+    insta::assert_snapshot!("user_form_refused", app.screen());
+}
+
+#[tokio::test]
+async fn small_terminals_get_a_message_and_q_still_quits() {
+    let mut app = demo(80, 24).await;
+    for (w, h) in [(10, 3), (79, 24), (80, 23), (1, 1)] {
+        app.app.set_size(w, h);
+        let text = render(&app.app, w, h, Theme::new(true));
+        assert!(text.starts_with("orderdesk") || w < 12, "{w}x{h}: {text}");
+    }
+    app.app.update(orderdesk::tui::app::Event::Resize(10, 3));
+    app.key(KeyCode::Char('n')).await;
+    assert!(
+        app.app.overlays.is_empty(),
+        "keys other than q do nothing while too small"
+    );
+    app.key(KeyCode::Char('q')).await;
+    assert!(app.app.quit);
+}
+
+#[tokio::test]
+async fn without_colour_the_selection_is_reverse_and_bold() {
+    let app = demo(80, 24).await;
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    terminal
+        .draw(|f| orderdesk::tui::view::draw(&app.app, Theme::new(false), f))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    // Row 3 is the first (selected) user; no cell anywhere has a colour.
+    let cell = &buffer[(10, 3)];
+    assert!(cell.modifier.contains(Modifier::REVERSED | Modifier::BOLD));
+    for y in 0..24 {
+        for x in 0..80 {
+            let c = &buffer[(x, y)];
+            assert_eq!(c.fg, ratatui::style::Color::Reset, "colour at {x},{y}");
+        }
+    }
+}
