@@ -20,6 +20,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
 
+    /// Print every SQL statement on stderr, with its values and time, BEGIN/COMMIT/ROLLBACK
+    /// included
+    #[arg(long, global = true)]
+    pub echo: bool,
+
     /// What to do; without one, orderdesk opens its terminal UI
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -48,6 +53,15 @@ pub enum Command {
     Order(OrderCommand),
     /// Orders by status, revenue, average delivery time, top products
     Stats,
+    /// The order_events outbox as JSON lines, oldest first
+    Events {
+        /// Only this order's events
+        #[arg(long, value_name = "ID")]
+        order: Option<i64>,
+        /// Keep printing new events as they are written (Ctrl-C stops)
+        #[arg(long)]
+        follow: bool,
+    },
     /// Print a shell completion script
     Completions {
         /// The shell
@@ -232,6 +246,9 @@ pub enum OrderCommand {
         /// Only orders older than this id (the last id of the previous page)
         #[arg(long, value_name = "ID")]
         before: Option<i64>,
+        /// Load each order's items with a query of its own (the N+1 way), to compare with --echo
+        #[arg(long)]
+        lazy: bool,
     },
     /// Show an order: customer, lines, captured and current prices, history
     Show {

@@ -82,20 +82,34 @@ pub async fn run(cli: Cli) -> Result<()> {
     }
     let db = open(cli.database_url.as_deref()).await?;
     let out = Output { json: cli.json };
-    let result = match command {
-        Command::Migrate { action } => migrate(&db, &out, action).await,
-        other => {
-            db::migrate(&db).await?;
-            match other {
-                Command::Seed(args) => seed(&db, &out, args).await,
-                Command::User(cmd) => user(&db, &out, cmd).await,
-                Command::Product(cmd) => product(&db, &out, cmd).await,
-                Command::Order(cmd) => order(&db, &out, cmd).await,
-                Command::Stats => stats(&db, &out).await,
-                Command::Migrate { .. } | Command::Completions { .. } => unreachable!(),
+    let label = std::env::args().skip(1).collect::<Vec<_>>().join(" ");
+    let result = db::in_action(label, async {
+        match command {
+            Command::Migrate { action } => {
+                if cli.echo {
+                    crate::sql_log::echo_to_stderr(&db);
+                }
+                migrate(&db, &out, action).await
+            }
+            other => {
+                db::migrate(&db).await?;
+                // After the start-up migration check, which is not what the command does.
+                if cli.echo {
+                    crate::sql_log::echo_to_stderr(&db);
+                }
+                match other {
+                    Command::Seed(args) => seed(&db, &out, args).await,
+                    Command::User(cmd) => user(&db, &out, cmd).await,
+                    Command::Product(cmd) => product(&db, &out, cmd).await,
+                    Command::Order(cmd) => order(&db, &out, cmd).await,
+                    Command::Stats => stats(&db, &out).await,
+                    Command::Events { order, follow } => events(&db, order, follow).await,
+                    Command::Migrate { .. } | Command::Completions { .. } => unreachable!(),
+                }
             }
         }
-    };
+    })
+    .await;
     let _ = db.close().await;
     result
 }
@@ -544,6 +558,7 @@ async fn order(db: &Db, out: &Output, cmd: OrderCommand) -> Result<()> {
             status,
             limit,
             before,
+            lazy,
         } => {
             let query = OrderQuery {
                 user_id: user,
@@ -551,6 +566,7 @@ async fn order(db: &Db, out: &Output, cmd: OrderCommand) -> Result<()> {
                 status: status.as_deref().map(validate::status).transpose()?,
                 before,
                 limit: Some(limit),
+                lazy,
             };
             let orders = service::list_orders_page(db, query).await?;
             out.show(&json!({ "orders": orders, "total": orders.len() }), || {
@@ -608,4 +624,35 @@ async fn stats(db: &Db, out: &Output) -> Result<()> {
             format_cents(s.revenue_cents)
         )
     })
+}
+
+/// How often `events --follow` looks for new events.
+const FOLLOW_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
+async fn events(db: &Db, order: Option<i64>, follow: bool) -> Result<()> {
+    let mut after = None;
+    loop {
+        let batch = service::list_order_events(db, order, after, Some(service::MAX_PAGE)).await?;
+        let mut text = String::new();
+        for e in &batch {
+            text.push_str(
+                &serde_json::to_string(e).map_err(|e| CommandError::Failed(e.to_string()))?,
+            );
+            text.push('\n');
+        }
+        emit(&text)?;
+        if let Some(last) = batch.last() {
+            after = Some(last.id);
+        }
+        if batch.len() as u64 == service::MAX_PAGE {
+            continue;
+        }
+        if !follow {
+            return Ok(());
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(FOLLOW_EVERY) => {}
+            _ = tokio::signal::ctrl_c() => return Ok(()),
+        }
+    }
 }

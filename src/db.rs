@@ -2,6 +2,8 @@
 //! that counts every statement and feeds the SQL log, and the transaction helper that records the
 //! BEGIN, COMMIT and ROLLBACK which SeaORM's metric callback never reports.
 
+use std::cell::Cell;
+use std::future::Future;
 use std::ops::Deref;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -59,6 +61,55 @@ pub enum SqlEvent<'a> {
         /// True when the transaction was dropped rather than rolled back by the code.
         on_drop: bool,
     },
+}
+
+/// The user action a piece of database work is done for, as the SQL log shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Action {
+    /// A number unique in this process.
+    pub id: u64,
+    /// What the user did ("place order for user 1").
+    pub label: Arc<str>,
+}
+
+struct Scope {
+    action: Action,
+    tx: Cell<Option<u64>>,
+}
+
+tokio::task_local! {
+    static SCOPE: Scope;
+}
+
+static NEXT_ACTION: AtomicU64 = AtomicU64::new(1);
+static NEXT_TX: AtomicU64 = AtomicU64::new(1);
+
+/// Runs `work` as one user action: every statement it sends is tagged with the action (and
+/// with its transaction, inside one) in the SQL log. SeaORM's metric callback knows neither, so
+/// they travel in a task-local.
+pub async fn in_action<F: Future>(label: impl Into<Arc<str>>, work: F) -> F::Output {
+    let scope = Scope {
+        action: Action {
+            id: NEXT_ACTION.fetch_add(1, Ordering::Relaxed),
+            label: label.into(),
+        },
+        tx: Cell::new(None),
+    };
+    SCOPE.scope(scope, work).await
+}
+
+/// The action the current task works for, if any.
+pub fn current_action() -> Option<Action> {
+    SCOPE.try_with(|s| s.action.clone()).ok()
+}
+
+/// The transaction the current task has open, if any.
+pub fn current_tx() -> Option<u64> {
+    SCOPE.try_with(|s| s.tx.get()).ok().flatten()
+}
+
+fn set_tx(tx: Option<u64>) {
+    let _ = SCOPE.try_with(|s| s.tx.set(tx));
 }
 
 /// A listener that sees every [`SqlEvent`] as it happens.
@@ -172,11 +223,15 @@ impl Db {
         };
         let start = Instant::now();
         let result = self.conn.begin_with_options(options).await;
+        set_tx(Some(NEXT_TX.fetch_add(1, Ordering::Relaxed)));
         self.recorder.record(&SqlEvent::Begin {
             sql,
             elapsed: start.elapsed(),
             failed: result.is_err(),
         });
+        if result.is_err() {
+            set_tx(None);
+        }
         Ok(Tx {
             inner: Some(result?),
             recorder: self.recorder.clone(),
@@ -222,6 +277,7 @@ impl Tx {
             elapsed: start.elapsed(),
             failed: result.is_err(),
         });
+        set_tx(None);
         result
     }
 
@@ -237,6 +293,7 @@ impl Tx {
             elapsed: start.elapsed(),
             on_drop: false,
         });
+        set_tx(None);
         result
     }
 }
@@ -248,6 +305,7 @@ impl Drop for Tx {
                 elapsed: Duration::ZERO,
                 on_drop: true,
             });
+            set_tx(None);
         }
     }
 }

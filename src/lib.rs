@@ -7,4 +7,5 @@ pub mod db;
 pub mod entity;
 pub mod money;
 pub mod service;
+pub mod sql_log;
 pub mod tui;

@@ -3,6 +3,7 @@
 //! Inputs are checked before the database is touched; the database's own constraints back the
 //! checks up. Every error names the field it is about and says why.
 
+mod explain;
 mod orders;
 mod products;
 pub mod seed;
@@ -18,10 +19,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::Tx;
 
+pub use explain::explain;
 pub use orders::{
     CancelOrder, NewOrder, NewOrderItem, Order, OrderDetail, OrderEvent, OrderItem, OrderQuery,
     OrderSummary, cancel_order, create_order, get_order, list_order_events, list_orders,
-    list_orders_page, set_order_status,
+    list_orders_lazy, list_orders_page, set_order_status,
 };
 pub use products::{
     NewProduct, Product, ProductChanges, create_product, delete_product, get_product,

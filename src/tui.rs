@@ -60,7 +60,8 @@ async fn event_loop(terminal: &mut DefaultTerminal, db: Db) -> std::io::Result<(
     let size = terminal.size()?;
     let today: NaiveDate = db.now().date_naive();
     let theme = Theme::from_env();
-    let mut app = App::new(today, size.height);
+    let log = crate::sql_log::SqlLog::attach(&db, crate::sql_log::CAPACITY);
+    let mut app = App::new(today, size.height).with_log(log);
     app.set_size(size.width, size.height);
     for ticket in app.start() {
         spawn(&db, &sender, ticket);

@@ -141,6 +141,9 @@ pub struct OrderQuery {
     pub before: Option<i64>,
     /// The page size; `None` for 50.
     pub limit: Option<u64>,
+    /// Fetch each order's items with a query of its own (the naive way, 1 + N statements), to
+    /// show what eager loading saves.
+    pub lazy: bool,
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -523,8 +526,42 @@ pub async fn list_orders(db: &Db, user_id: i64) -> Result<Vec<Order>, Error> {
         .collect()
 }
 
+/// list_orders the naive way: one query for the user's orders, then one per order for its
+/// items (1 + N statements). The same result as [`list_orders`]; it exists to be compared.
+///
+/// # Errors
+/// NotFound when there is no such user.
+pub async fn list_orders_lazy(db: &Db, user_id: i64) -> Result<Vec<Order>, Error> {
+    check_id("user", user_id)?;
+    let conn = &**db;
+    let orders = order::Entity::find()
+        .filter(order::Column::UserId.eq(user_id))
+        .order_by_asc(order::Column::Id)
+        .all(conn)
+        .await?;
+    if orders.is_empty() && user::Entity::find_by_id(user_id).one(conn).await?.is_none() {
+        return Err(Error::NotFound {
+            field: "user".to_owned(),
+            what: "user",
+            id: user_id,
+        });
+    }
+    let mut out = Vec::with_capacity(orders.len());
+    for o in orders {
+        let mut items = items_where(
+            conn,
+            Condition::all().add(order_item::Column::OrderId.eq(o.id)),
+        )
+        .await?;
+        let rows = items.remove(&o.id).unwrap_or_default();
+        out.push(to_order(o.id, o.user_id, &o.status, o.created_at, &rows)?);
+    }
+    Ok(out)
+}
+
 /// A page of all orders, newest first (keyset: ids below `before`), optionally one customer's
-/// or one status', each with its customer and items. Two statements.
+/// or one status', each with its customer and items. Two statements (1 + the number of orders
+/// when `lazy`).
 ///
 /// # Errors
 /// Validation (limit, ids) or a database failure.
@@ -564,12 +601,26 @@ pub async fn list_orders_page(db: &Db, query: OrderQuery) -> Result<Vec<OrderSum
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut items = items_where(
-        conn,
-        Condition::all().add(order_item::Column::OrderId.is_in(ids)),
-    )
-    .await?;
+    let mut items = if query.lazy {
+        let mut items = HashMap::new();
+        for r in &rows {
+            items.extend(
+                items_where(
+                    conn,
+                    Condition::all().add(order_item::Column::OrderId.eq(r.id)),
+                )
+                .await?,
+            );
+        }
+        items
+    } else {
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        items_where(
+            conn,
+            Condition::all().add(order_item::Column::OrderId.is_in(ids)),
+        )
+        .await?
+    };
     rows.into_iter()
         .map(|r| {
             let lines = items.remove(&r.id).unwrap_or_default();

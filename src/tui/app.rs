@@ -2,6 +2,7 @@
 //! work to start out. Nothing here waits on the database.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -14,6 +15,7 @@ use super::request::{Dashboard, Request, Response, Slot};
 use crate::service::{
     Error, ListQuery, OrderDetail, OrderQuery, OrderSummary, Product, Status, UserRow,
 };
+use crate::sql_log::SqlLog;
 
 /// Something that happened: a key, a resize, or the answer to database work.
 #[derive(Debug)]
@@ -208,6 +210,17 @@ pub enum Overlay {
     Detail(Detail),
     /// A new order.
     Entry(Box<OrderEntry>),
+    /// A logged statement with its values written in, and its plan.
+    Explain(Explain),
+}
+
+/// The explain popup.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Explain {
+    /// The statement with its values written in.
+    pub sql: String,
+    /// The plan once it came back (or why it did not).
+    pub plan: Option<Result<Vec<String>, String>>,
 }
 
 impl Overlay {
@@ -220,6 +233,7 @@ impl Overlay {
             Overlay::Form(_) => keys::FORM,
             Overlay::Detail(_) => keys::DETAIL,
             Overlay::Entry(_) => keys::ENTRY,
+            Overlay::Explain(_) => keys::HELP,
         }
     }
 }
@@ -258,6 +272,16 @@ pub struct App {
     pub message: Option<Message>,
     /// Set when the app should end.
     pub quit: bool,
+    /// Whether the orders list loads items the naive way (1 + N queries), for the SQL log.
+    pub lazy: bool,
+    /// Every statement the app sends (when attached).
+    pub log: Option<Arc<SqlLog>>,
+    /// Whether the SQL log panel shows under the screen (`L`).
+    pub log_panel: bool,
+    /// The selected log entry's id; `None` follows the newest.
+    pub log_selected: Option<u64>,
+    /// Draw durations as `--` (for snapshots).
+    pub mask_time: bool,
     /// Today, by the injected clock (dates of charts and the demo data).
     pub today: NaiveDate,
     /// Rows a list page holds (what the screen shows).
@@ -289,6 +313,11 @@ impl App {
             overlays: Vec::new(),
             message: None,
             quit: false,
+            lazy: false,
+            log: None,
+            log_panel: false,
+            log_selected: None,
+            mask_time: false,
             today,
             page_rows: page_rows(height),
             offer_demo: false,
@@ -297,6 +326,13 @@ impl App {
             in_flight: HashMap::new(),
             latest: HashMap::new(),
         }
+    }
+
+    /// The same app, showing every statement `log` records.
+    #[must_use]
+    pub fn with_log(mut self, log: Arc<SqlLog>) -> Self {
+        self.log = Some(log);
+        self
     }
 
     /// Records the terminal size.
@@ -421,6 +457,7 @@ impl App {
             status: self.status_filter,
             before: self.orders.cursor(),
             limit: Some(self.page_rows),
+            lazy: self.lazy,
         };
         vec![self.ticket(Request::Orders(q))]
     }
@@ -466,6 +503,10 @@ impl App {
                 self.overlays.push(Overlay::Help);
                 Vec::new()
             }
+            KeyCode::Char('L') => {
+                self.log_panel = !self.log_panel;
+                Vec::new()
+            }
             KeyCode::Char(c @ '1'..='5') => {
                 let screen = Screen::ALL[c as usize - '1' as usize];
                 self.switch(screen)
@@ -485,8 +526,54 @@ impl App {
                 KeyCode::Char('r') => self.load_dashboard(),
                 _ => Vec::new(),
             },
-            Screen::SqlLog => Vec::new(),
+            Screen::SqlLog => self.log_key(key),
         }
+    }
+
+    fn log_key(&mut self, key: KeyEvent) -> Vec<Ticket> {
+        let Some(log) = self.log.clone() else {
+            return Vec::new();
+        };
+        let entries = log.entries();
+        let index = self
+            .log_selected
+            .and_then(|id| entries.iter().position(|e| e.id == id))
+            .unwrap_or(entries.len().saturating_sub(1));
+        match key.code {
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.log_selected = entries.get(index.saturating_sub(1)).map(|e| e.id);
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.log_selected = entries.get(index + 1).map(|e| e.id).or(self.log_selected);
+            }
+            KeyCode::PageUp => {
+                self.log_selected = entries.get(index.saturating_sub(10)).map(|e| e.id);
+            }
+            KeyCode::End | KeyCode::Char('G') => self.log_selected = None,
+            KeyCode::Char('x') => {
+                log.clear();
+                self.log_selected = None;
+                self.say("Cleared the SQL log.");
+            }
+            KeyCode::Enter => {
+                if let Some(e) = entries.get(index) {
+                    let sql = e.inlined(log.backend());
+                    if e.is_select() {
+                        self.overlays
+                            .push(Overlay::Explain(Explain { sql, plan: None }));
+                        return vec![
+                            self.ticket(Request::Explain(e.sql.clone(), e.values.clone())),
+                        ];
+                    }
+                    self.overlays.push(Overlay::Explain(Explain {
+                        sql,
+                        plan: Some(Err("only a SELECT has a plan to show".to_owned())),
+                    }));
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
     }
 
     /// Moves in a list; returns the work to fetch another page when the move needs one.
@@ -632,6 +719,15 @@ impl App {
             .map(|o| (o.order.id, o.order.status));
         match (key.code, selected) {
             (KeyCode::Char('/'), _) => self.open_filter(&self.orders.filter.clone()),
+            (KeyCode::Char('z'), _) => {
+                self.lazy = !self.lazy;
+                self.say(if self.lazy {
+                    "Lazy loading: each order's items in a query of their own (see the SQL log)."
+                } else {
+                    "Eager loading: every order's items in one query."
+                });
+                self.load_orders()
+            }
             (KeyCode::Char('f'), _) => {
                 self.status_filter = match self.status_filter {
                     None => Some(Status::ALL[0]),
@@ -800,6 +896,12 @@ impl App {
                         vec![self.ticket(request)]
                     }
                 }
+            }
+            Overlay::Explain(explain) => {
+                if !matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')) {
+                    self.overlays.push(Overlay::Explain(explain));
+                }
+                Vec::new()
             }
             Overlay::Detail(mut detail) => {
                 let status = detail.order.as_ref().map(|d| d.order.status);
@@ -982,6 +1084,11 @@ impl App {
                     self.fail(&e);
                 }
             },
+            Response::Explained(r) => {
+                if let Some(Overlay::Explain(e)) = self.overlays.last_mut() {
+                    e.plan = Some(r.map_err(|e| e.to_string()));
+                }
+            }
             Response::StatusSet(r) => {
                 match r {
                     Ok(o) => self.say(format!("Order {} is now {}.", o.id, o.status)),

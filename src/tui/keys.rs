@@ -7,6 +7,7 @@ pub type KeyTable = &'static [(&'static str, &'static str)];
 /// Keys that work on every screen when no field has focus.
 pub const GLOBAL: KeyTable = &[
     ("1-5 Tab", "switch screen"),
+    ("L", "SQL log panel"),
     ("?", "help"),
     ("q Ctrl-C", "quit"),
 ];
@@ -43,13 +44,19 @@ pub const ORDERS: KeyTable = &[
     ("f", "status filter"),
     ("/", "customer filter"),
     ("Esc", "clear filters"),
+    ("z", "lazy/eager loading"),
 ];
 
 /// The dashboard.
 pub const DASHBOARD: KeyTable = &[("r", "refresh")];
 
-/// The SQL log screen (until the teaching issue lands).
-pub const SQL_LOG: KeyTable = &[];
+/// The SQL log screen.
+pub const SQL_LOG: KeyTable = &[
+    ("↑↓ j k", "select"),
+    ("Enter", "values + plan"),
+    ("x", "clear"),
+    ("End", "follow newest"),
+];
 
 /// A form.
 pub const FORM: KeyTable = &[

@@ -30,6 +30,8 @@ pub enum Slot {
     Write,
     /// The check for an empty database at start.
     Start,
+    /// A query plan.
+    Explain,
 }
 
 /// A piece of database work.
@@ -71,6 +73,8 @@ pub enum Request {
     SetStatus(i64, Status),
     /// Cancel an order.
     Cancel(i64),
+    /// The plan of a logged SELECT.
+    Explain(String, Option<sea_orm::Values>),
 }
 
 impl Request {
@@ -84,6 +88,7 @@ impl Request {
             Request::Dashboard(_) => Slot::Dashboard,
             Request::PickUsers(_) | Request::PickProducts(_) => Slot::Picker,
             Request::IsEmpty => Slot::Start,
+            Request::Explain(..) => Slot::Explain,
             _ => Slot::Write,
         }
     }
@@ -131,13 +136,72 @@ pub enum Response {
     StatusSet(Result<Order, Error>),
     /// An order was cancelled.
     Cancelled(Result<CancelOrder, Error>),
+    /// A query plan, one line per row.
+    Explained(Result<Vec<String>, Error>),
 }
 
 /// How many rows a pick list shows.
 pub const PICK_ROWS: u64 = 6;
 
-/// Runs a request through the service layer.
+impl Request {
+    /// What the user did, as the SQL log names the action.
+    pub fn describe(&self) -> String {
+        match self {
+            Request::Users(q) => page_label("users", q),
+            Request::Products(q) => page_label("products", q),
+            Request::Orders(q) => {
+                let mut label = "list orders".to_owned();
+                if let Some(u) = q.user_id {
+                    label.push_str(&format!(" of user {u}"));
+                }
+                if let Some(s) = q.status {
+                    label.push_str(&format!(", {s}"));
+                }
+                if q.lazy {
+                    label.push_str(" (lazy)");
+                }
+                label
+            }
+            Request::Order(id) => format!("open order {id}"),
+            Request::Dashboard(_) => "dashboard figures".to_owned(),
+            Request::PickUsers(t) => format!("find customers like {t:?}"),
+            Request::PickProducts(t) => format!("find products like {t:?}"),
+            Request::IsEmpty => "is the database empty?".to_owned(),
+            Request::SeedDemo(_) => "load the demo data".to_owned(),
+            Request::CreateUser(u) => format!("create user {}", u.email),
+            Request::UpdateUser(id, _) => format!("update user {id}"),
+            Request::DeleteUser(id) => format!("delete user {id}"),
+            Request::CreateProduct(p) => format!("create product {}", p.name),
+            Request::UpdateProduct(id, _) => format!("update product {id}"),
+            Request::DeleteProduct(id) => format!("delete product {id}"),
+            Request::CreateOrder(o) => {
+                format!(
+                    "create order for user {} ({} line(s))",
+                    o.user_id,
+                    o.items.len()
+                )
+            }
+            Request::SetStatus(id, s) => format!("order {id} to {s}"),
+            Request::Cancel(id) => format!("cancel order {id}"),
+            Request::Explain(..) => "explain a statement".to_owned(),
+        }
+    }
+}
+
+fn page_label(what: &str, q: &ListQuery) -> String {
+    match q.filter.as_deref() {
+        Some(f) => format!("list {what} like {f:?}"),
+        None => format!("list {what}"),
+    }
+}
+
+/// Runs a request through the service layer, as one action of the SQL log.
 pub async fn execute(db: &Db, request: Request) -> Response {
+    let label = request.describe();
+    crate::db::in_action(label, run(db, request)).await
+}
+
+async fn run(db: &Db, request: Request) -> Response {
     match request {
         Request::Users(q) => Response::Users(service::list_users(db, &q).await),
         Request::Products(q) => Response::Products(service::list_products(db, &q).await),
@@ -185,6 +249,9 @@ pub async fn execute(db: &Db, request: Request) -> Response {
             Response::StatusSet(service::set_order_status(db, id, s).await)
         }
         Request::Cancel(id) => Response::Cancelled(service::cancel_order(db, id).await),
+        Request::Explain(sql, values) => {
+            Response::Explained(service::explain(db, &sql, values).await)
+        }
     }
 }
 

@@ -11,13 +11,14 @@ use ratatui::widgets::{
 };
 use ratatui_textarea::TextArea;
 
-use super::app::{App, Detail, Loading, Overlay, Page, Screen};
+use super::app::{App, Detail, Explain, Loading, Overlay, Page, Screen};
 use super::entry::{EntryFocus, OrderEntry};
 use super::form::Form;
 use super::keys::{self, KeyTable};
 use super::theme::Theme;
 use crate::money::format_cents;
 use crate::service::{LOW_STOCK, Status};
+use crate::sql_log;
 
 /// The smallest terminal the layout is made for.
 pub const MIN_SIZE: (u16, u16) = (80, 24);
@@ -40,12 +41,22 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame) {
         Constraint::Length(1),
     ]));
     draw_tabs(app, theme, frame, tabs);
+    let body = if app.log_panel && app.screen != Screen::SqlLog {
+        let [top, panel] = body.layout(&Layout::vertical([
+            Constraint::Fill(3),
+            Constraint::Fill(2),
+        ]));
+        draw_log(app, theme, frame, panel, false);
+        top
+    } else {
+        body
+    };
     match app.screen {
         Screen::Users => draw_users(app, theme, frame, body),
         Screen::Products => draw_products(app, theme, frame, body),
         Screen::Orders => draw_orders(app, theme, frame, body),
         Screen::Dashboard => draw_dashboard(app, theme, frame, body),
-        Screen::SqlLog => draw_sql_log(theme, frame, body),
+        Screen::SqlLog => draw_log(app, theme, frame, body, true),
     }
     for overlay in &app.overlays {
         match overlay {
@@ -55,6 +66,7 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame) {
             Overlay::Form(form) => draw_form(form, theme, frame, body),
             Overlay::Detail(detail) => draw_detail(detail, theme, frame, body),
             Overlay::Entry(entry) => draw_entry(entry, theme, frame, body),
+            Overlay::Explain(e) => draw_explain(e, theme, frame, body),
         }
     }
     if app.offer_demo && app.overlays.is_empty() {
@@ -424,21 +436,179 @@ fn draw_dashboard(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     );
 }
 
-fn draw_sql_log(theme: Theme, frame: &mut Frame, area: Rect) {
-    let text = vec![
-        Line::raw(""),
-        Line::raw("The SQL log is not built yet."),
-        Line::raw(""),
-        Line::raw("It arrives with the teaching issue: every statement the app sends, with its"),
-        Line::raw("values and time, BEGIN / COMMIT / ROLLBACK bands, N+1 warnings and EXPLAIN."),
-        Line::raw("Nothing is shown here until then, rather than made-up entries."),
-    ];
-    frame.render_widget(
-        Paragraph::new(text)
-            .style(theme.dim())
-            .block(list_block(" SQL log ".to_owned(), theme)),
-        area,
+/// Statements slower than this are marked.
+const SLOW: std::time::Duration = std::time::Duration::from_millis(10);
+
+fn time_text(d: std::time::Duration, masked: bool) -> String {
+    if masked {
+        "--".to_owned()
+    } else {
+        format!("{:.2} ms", d.as_secs_f64() * 1e3)
+    }
+}
+
+/// The SQL log: each action a header (statements, time, a likely N+1), each transaction a band
+/// from BEGIN to COMMIT or ROLLBACK, each statement with its values written in.
+fn draw_log(app: &App, theme: Theme, frame: &mut Frame, area: Rect, full: bool) {
+    let Some(log) = &app.log else {
+        frame.render_widget(
+            Paragraph::new("The SQL log is off.").block(list_block(" SQL log ".to_owned(), theme)),
+            area,
+        );
+        return;
+    };
+    let entries = log.entries();
+    let summaries = sql_log::summarize(&entries);
+    let by_action: std::collections::HashMap<Option<u64>, &sql_log::ActionSummary> = summaries
+        .iter()
+        .map(|s| (s.action.as_ref().map(|a| a.id), s))
+        .collect();
+    let title = format!(
+        " SQL log · {} statement(s){} ",
+        entries.len(),
+        if full { "" } else { " · L hides" }
     );
+    let block = list_block(title, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if entries.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                "Nothing yet: every statement the app sends shows here, with its values and time.",
+                theme.dim(),
+            )),
+            inner,
+        );
+        return;
+    }
+    let selected = if full {
+        app.log_selected
+            .filter(|id| entries.iter().any(|e| e.id == *id))
+            .or(entries.last().map(|e| e.id))
+    } else {
+        None
+    };
+    let width = usize::from(inner.width);
+    let mut lines: Vec<Line> = Vec::new();
+    // For each line, the line of its action's header (kept in view at the top).
+    let mut header_of: Vec<usize> = Vec::new();
+    let mut header = 0;
+    let mut selected_line = 0;
+    let mut last_action = None;
+    for e in &entries {
+        let action = e.action.as_ref().map(|a| a.id);
+        if lines.is_empty() || action != last_action {
+            last_action = action;
+            header = lines.len();
+            header_of.push(header);
+            let label = e.action.as_ref().map_or("(no action)", |a| &a.label);
+            let mut spans = vec![Span::styled(format!("▸ {label}"), theme.header())];
+            if let Some(s) = by_action.get(&action) {
+                spans.push(Span::styled(
+                    format!(
+                        "  {} statement(s), {}",
+                        s.statements,
+                        time_text(s.elapsed, app.mask_time)
+                    ),
+                    theme.dim(),
+                ));
+                if let Some((_, n)) = &s.n_plus_one {
+                    spans.push(Span::styled(
+                        format!("  ⚠ likely N+1: the same SELECT {n} times"),
+                        theme.error(),
+                    ));
+                }
+            }
+            lines.push(Line::from(spans));
+        }
+        let (gutter, style, text) = match e.kind {
+            sql_log::Kind::Begin => ("┌ ", theme.ok(), e.sql.clone()),
+            sql_log::Kind::Commit => ("└ ", theme.ok(), "COMMIT ✓".to_owned()),
+            sql_log::Kind::Rollback { on_drop } => (
+                "└ ",
+                theme.error(),
+                if on_drop {
+                    "ROLLBACK ✗ (dropped unfinished)".to_owned()
+                } else {
+                    "ROLLBACK ✗".to_owned()
+                },
+            ),
+            sql_log::Kind::Statement => (
+                if e.tx.is_some() { "│ " } else { "  " },
+                if e.failed {
+                    theme.error()
+                } else {
+                    Style::new()
+                },
+                e.compact(log.backend()),
+            ),
+        };
+        let time = time_text(e.elapsed, app.mask_time);
+        let mut flags = String::new();
+        if e.failed {
+            flags.push_str(" FAILED");
+        }
+        if e.elapsed >= SLOW && !app.mask_time {
+            flags.push_str(" SLOW");
+        }
+        let room = width.saturating_sub(time.len() + flags.len() + 5);
+        let mut shown: String = text.chars().take(room).collect();
+        if text.chars().count() > room {
+            shown.pop();
+            shown.push('…');
+        }
+        let pad = room.saturating_sub(shown.chars().count());
+        let mut line = Line::from(vec![
+            Span::styled(format!("  {gutter}"), style),
+            Span::styled(shown, style),
+            Span::raw(" ".repeat(pad + 1)),
+            Span::styled(flags, theme.error()),
+            Span::styled(time, theme.dim()),
+        ]);
+        if Some(e.id) == selected {
+            selected_line = lines.len();
+            line = line.style(theme.selected());
+        }
+        header_of.push(header);
+        lines.push(line);
+    }
+    let height = usize::from(inner.height);
+    let top = if full {
+        selected_line.saturating_sub(height.saturating_sub(2))
+    } else {
+        lines.len().saturating_sub(height)
+    };
+    let sticky = header_of
+        .get(top)
+        .copied()
+        .filter(|&h| h < top)
+        .map(|h| lines[h].clone());
+    let mut visible: Vec<Line> = lines.into_iter().skip(top).take(height).collect();
+    if let (Some(head), Some(first)) = (sticky, visible.first_mut()) {
+        *first = head;
+    }
+    frame.render_widget(Paragraph::new(visible), inner);
+}
+
+fn draw_explain(e: &Explain, theme: Theme, frame: &mut Frame, area: Rect) {
+    let inner = popup("Statement and plan".to_owned(), theme, frame, area);
+    let mut lines = vec![Line::styled(
+        "Statement, values written in:",
+        theme.header(),
+    )];
+    lines.extend(
+        textwrap_lines(&e.sql, inner.width.saturating_sub(2))
+            .into_iter()
+            .map(|l| Line::raw(format!(" {l}"))),
+    );
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Plan:", theme.header()));
+    match &e.plan {
+        None => lines.push(Line::styled(" asking the database…", theme.dim())),
+        Some(Ok(plan)) => lines.extend(plan.iter().map(|l| Line::raw(format!(" {l}")))),
+        Some(Err(why)) => lines.push(Line::styled(format!(" {why}"), theme.dim())),
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
 /// A rectangle of `width` x `height` centred in `area` (clamped to it).

@@ -8,7 +8,8 @@ use crate::{fails, json, ok, total};
 crate::on_both_backends!(
     order_commands,
     order_refusals_write_nothing,
-    seed_stats_and_migrate
+    seed_stats_and_migrate,
+    echo_events_and_lazy,
 );
 
 fn id(v: &Value) -> String {
@@ -284,4 +285,101 @@ async fn seed_stats_and_migrate(t: TestDb) {
     let up = json(url, &["migrate", "up"]);
     assert_eq!(up["migrations"][0]["applied"], true);
     assert_eq!(total(url, &["order", "list"]), 0);
+}
+
+async fn echo_events_and_lazy(t: TestDb) {
+    let url = &t.url;
+    let ada = id(&json(
+        url,
+        &["user", "add", "--email", "ada@example.com", "--name", "Ada"],
+    ));
+    let mug = id(&json(
+        url,
+        &[
+            "product", "add", "--name", "Mug", "--price", "8.50", "--stock", "3",
+        ],
+    ));
+    let item = format!("{mug}:2");
+    let out = crate::od(url)
+        .args(["--echo", "order", "add", "--user", &ada, "--item", &item])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = err.lines().filter(|l| !l.starts_with('[')).collect();
+    let begin = if url.starts_with("sqlite") {
+        "BEGIN IMMEDIATE"
+    } else {
+        "BEGIN"
+    };
+    assert_eq!(lines.first(), Some(&begin), "{err}");
+    assert_eq!(lines.last(), Some(&"COMMIT"), "{err}");
+    assert_eq!(lines.len(), 7, "{err}");
+    assert!(err.contains("INSERT INTO \"orders\""), "{err}");
+    assert!(
+        err.contains(&format!("(2, {mug}, 2)")),
+        "the stock update's values: {err}"
+    );
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .starts_with("Placed order")
+    );
+
+    let out = crate::od(url)
+        .args(["--echo", "order", "add", "--user", &ada, "--item", &item])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("\nROLLBACK\n"), "{err}");
+    assert!(!err.contains("COMMIT"), "{err}");
+    assert!(err.trim_end().ends_with("has 1 left, 2 requested"), "{err}");
+
+    let tea = id(&json(
+        url,
+        &["product", "add", "--name", "Tea", "--price", "1"],
+    ));
+    for _ in 0..4 {
+        json(
+            url,
+            &[
+                "order",
+                "add",
+                "--user",
+                &ada,
+                "--item",
+                &format!("{tea}:1"),
+            ],
+        );
+    }
+    let selects = |lazy: bool| {
+        let mut args = vec!["--echo", "order", "list", "--user", &ada];
+        if lazy {
+            args.push("--lazy");
+        }
+        let out = crate::od(url).args(&args).output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .lines()
+            .filter(|l| l.starts_with("SELECT"))
+            .count()
+    };
+    assert_eq!((selects(false), selects(true)), (2, 1 + 5));
+
+    let out = ok(url, &["events"]);
+    let events: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(events.len(), 5);
+    assert!(events.iter().all(|e| e["event_type"] == "order_created"));
+    let first = events[0]["order_id"].as_i64().unwrap().to_string();
+    let one = ok(url, &["events", "--order", &first]);
+    assert_eq!(one.lines().count(), 1);
+    assert_eq!(
+        serde_json::from_str::<Value>(one.trim()).unwrap()["payload"]["items"][0]["quantity"],
+        2
+    );
 }

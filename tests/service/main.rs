@@ -6,6 +6,7 @@ mod backend;
 mod concurrency;
 mod orders;
 mod seeding;
+mod sql_log;
 mod users_products;
 
 use orderdesk::db::Db;

@@ -43,7 +43,9 @@ impl Harness {
         let db = t.db.clone().with_clock(Arc::new(|| {
             Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap()
         }));
-        let mut app = App::new(day(), height);
+        let log = orderdesk::sql_log::SqlLog::attach(&db, orderdesk::sql_log::CAPACITY);
+        let mut app = App::new(day(), height).with_log(log);
+        app.mask_time = true;
         app.set_size(width, height);
         let mut h = Harness {
             app,

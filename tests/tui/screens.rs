@@ -109,3 +109,57 @@ async fn without_colour_the_selection_is_reverse_and_bold() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_sql_log_shows_bands_n_plus_one_and_plans() {
+    let mut app = demo(100, 30).await;
+    app.key(KeyCode::Char('5')).await;
+    app.key(KeyCode::Char('x')).await;
+    app.key(KeyCode::Char('3')).await;
+    app.key(KeyCode::Char('n')).await;
+    app.type_text("ad").await;
+    app.key(KeyCode::Enter).await;
+    app.type_text("knock").await;
+    app.key(KeyCode::Enter).await;
+    app.type_text("9").await;
+    app.key(KeyCode::Enter).await;
+    app.ctrl('s').await; // refused: 5 left
+    app.key(KeyCode::Up).await;
+    app.key(KeyCode::Enter).await;
+    app.key(KeyCode::Backspace).await;
+    app.type_text("2").await;
+    app.key(KeyCode::Enter).await;
+    app.ctrl('s').await; // placed
+    app.key(KeyCode::Char('5')).await;
+    insta::assert_snapshot!("sql_log", app.screen());
+    let screen = app.screen();
+    assert!(screen.contains("ROLLBACK ✗"), "{screen}");
+    assert!(screen.contains("COMMIT ✓"), "{screen}");
+    assert!(!screen.contains("likely N+1"), "{screen}");
+
+    app.key(KeyCode::Char('3')).await;
+    app.key(KeyCode::Char('z')).await; // lazy orders list
+    app.key(KeyCode::Char('L')).await;
+    insta::assert_snapshot!("orders_with_log_panel", app.screen());
+    let screen = app.screen();
+    assert!(
+        screen.contains("list orders (lazy)  25 statement(s)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("likely N+1: the same SELECT 24 times"),
+        "{screen}"
+    );
+    app.key(KeyCode::Char('L')).await;
+    app.key(KeyCode::Char('5')).await;
+
+    // Enter on the newest statement (a SELECT of the lazy list) shows it inlined with its plan.
+    app.key(KeyCode::Enter).await;
+    let screen = app.screen();
+    assert!(screen.contains("Statement and plan"), "{screen}");
+    assert!(screen.contains("order_items"), "{screen}");
+    assert!(!screen.contains("asking the database"), "{screen}");
+    app.key(KeyCode::Esc).await;
+    app.key(KeyCode::Char('x')).await;
+    assert!(app.screen().contains("Nothing yet"));
+}

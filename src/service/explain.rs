@@ -1,0 +1,50 @@
+//! The query plan of a logged SELECT: EXPLAIN on PostgreSQL, EXPLAIN QUERY PLAN on SQLite.
+
+use sea_orm::{ConnectionTrait, DbBackend, Statement, Values};
+
+use super::Error;
+use crate::db::Db;
+
+/// The plan of `sql` with its `values`, one line per row of the plan. Only SELECTs are
+/// explained: explaining a write could run it (EXPLAIN ANALYZE) and a plan of one is rarely the
+/// lesson.
+///
+/// # Errors
+/// Validation when `sql` is not a SELECT; a database failure.
+pub async fn explain(db: &Db, sql: &str, values: Option<Values>) -> Result<Vec<String>, Error> {
+    let trimmed = sql.trim_start();
+    if !trimmed
+        .get(..6)
+        .is_some_and(|w| w.eq_ignore_ascii_case("select"))
+    {
+        return Err(Error::invalid(
+            "statement",
+            "only a SELECT can be explained",
+        ));
+    }
+    let backend = db.backend();
+    let prefix = match backend {
+        DbBackend::Postgres => "EXPLAIN ",
+        _ => "EXPLAIN QUERY PLAN ",
+    };
+    let stmt = Statement {
+        sql: format!("{prefix}{trimmed}"),
+        values,
+        db_backend: backend,
+    };
+    let rows = db.query_all_raw(stmt).await?;
+    let mut lines = Vec::with_capacity(rows.len());
+    for row in rows {
+        let line = match backend {
+            DbBackend::Postgres => row.try_get_by_index::<String>(0)?,
+            _ => {
+                let id: i64 = row.try_get("", "id")?;
+                let parent: i64 = row.try_get("", "parent")?;
+                let detail: String = row.try_get("", "detail")?;
+                format!("{id:>3} {parent:>3}  {detail}")
+            }
+        };
+        lines.push(line);
+    }
+    Ok(lines)
+}

@@ -1,0 +1,360 @@
+//! Every statement the app runs: SQL, bound values, time, whether it failed, the transaction it
+//! belongs to and the user action that caused it; BEGIN, COMMIT and ROLLBACK included (the
+//! transaction helper in `db.rs` records those; SeaORM's callback never reports them). A bounded
+//! ring buffer, filled only while attached: with nobody watching it costs nothing.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use sea_orm::{DbBackend, Statement, Values};
+
+use crate::db::{self, Action, Db, SqlEvent};
+
+/// What kind of round trip an entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A statement (SELECT, INSERT, UPDATE, DELETE, PRAGMA...).
+    Statement,
+    /// A transaction began.
+    Begin,
+    /// A transaction was committed.
+    Commit,
+    /// A transaction was rolled back (`on_drop`: because it was dropped unfinished).
+    Rollback {
+        /// True when the transaction was dropped rather than rolled back by the code.
+        on_drop: bool,
+    },
+}
+
+/// One round trip.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// Its number in the log.
+    pub id: u64,
+    /// What it was.
+    pub kind: Kind,
+    /// The SQL with placeholders (or `BEGIN`, `COMMIT`, `ROLLBACK`).
+    pub sql: String,
+    /// The bound values.
+    pub values: Option<Values>,
+    /// How long it took.
+    pub elapsed: Duration,
+    /// Whether the database refused it.
+    pub failed: bool,
+    /// The user action it was sent for.
+    pub action: Option<Action>,
+    /// The transaction it was sent in.
+    pub tx: Option<u64>,
+}
+
+impl Entry {
+    /// The statement with its values written in, as it could be pasted into a SQL shell.
+    pub fn inlined(&self, backend: DbBackend) -> String {
+        Statement {
+            sql: self.sql.clone(),
+            values: self.values.clone(),
+            db_backend: backend,
+        }
+        .to_string()
+    }
+
+    /// The inlined statement shortened for a one-line view: a SELECT's column list becomes `…`.
+    pub fn compact(&self, backend: DbBackend) -> String {
+        let full = self.inlined(backend);
+        if !self.is_select() {
+            return full;
+        }
+        // SeaORM quotes its table names; a subquery in the column list does not.
+        match full.find(" FROM \"").or_else(|| full.find(" FROM ")) {
+            Some(at) if at > 30 => {
+                let head: String = full.chars().take(6).collect();
+                format!("{head} … {}", &full[at + 1..])
+            }
+            _ => full,
+        }
+    }
+
+    /// Whether it is a SELECT.
+    pub fn is_select(&self) -> bool {
+        self.kind == Kind::Statement
+            && self
+                .sql
+                .trim_start()
+                .get(..6)
+                .is_some_and(|w| w.eq_ignore_ascii_case("select"))
+    }
+}
+
+/// The log: the last `capacity` entries.
+#[derive(Debug)]
+pub struct SqlLog {
+    backend: DbBackend,
+    capacity: usize,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    entries: VecDeque<Entry>,
+    next_id: u64,
+}
+
+/// How many entries the log keeps by default.
+pub const CAPACITY: usize = 2_000;
+
+impl SqlLog {
+    /// Starts logging everything `db` sends, keeping the last `capacity` entries.
+    pub fn attach(db: &Db, capacity: usize) -> Arc<SqlLog> {
+        let log = Arc::new(SqlLog {
+            backend: db.backend(),
+            capacity: capacity.max(1),
+            inner: Mutex::new(Inner::default()),
+        });
+        let sink = Arc::downgrade(&log);
+        db.recorder()
+            .set_listener(Some(Arc::new(move |event: &SqlEvent<'_>| {
+                if let Some(log) = sink.upgrade() {
+                    log.push(event);
+                }
+            })));
+        log
+    }
+
+    /// The backend the statements were written for.
+    pub fn backend(&self) -> DbBackend {
+        self.backend
+    }
+
+    fn push(&self, event: &SqlEvent<'_>) {
+        let (kind, sql, values, elapsed, failed) = match *event {
+            SqlEvent::Statement {
+                sql,
+                values,
+                elapsed,
+                failed,
+            } => (
+                Kind::Statement,
+                sql.to_owned(),
+                values.cloned(),
+                elapsed,
+                failed,
+            ),
+            SqlEvent::Begin {
+                sql,
+                elapsed,
+                failed,
+            } => (Kind::Begin, sql.to_owned(), None, elapsed, failed),
+            SqlEvent::Commit { elapsed, failed } => {
+                (Kind::Commit, "COMMIT".to_owned(), None, elapsed, failed)
+            }
+            SqlEvent::Rollback { elapsed, on_drop } => (
+                Kind::Rollback { on_drop },
+                "ROLLBACK".to_owned(),
+                None,
+                elapsed,
+                false,
+            ),
+        };
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.next_id += 1;
+        let entry = Entry {
+            id: inner.next_id,
+            kind,
+            sql,
+            values,
+            elapsed,
+            failed,
+            action: db::current_action(),
+            tx: db::current_tx(),
+        };
+        if inner.entries.len() == self.capacity {
+            inner.entries.pop_front();
+        }
+        inner.entries.push_back(entry);
+    }
+
+    /// A copy of the entries, oldest first.
+    pub fn entries(&self) -> Vec<Entry> {
+        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.entries.iter().cloned().collect()
+    }
+
+    /// The number of the newest entry (0 when nothing was logged): changes when the log does.
+    pub fn version(&self) -> u64 {
+        self.inner.lock().map(|i| i.next_id).unwrap_or(0)
+    }
+
+    /// Forgets every entry.
+    pub fn clear(&self) {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.entries.clear();
+    }
+}
+
+/// What one user action cost.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionSummary {
+    /// The action (`None` for statements sent outside any).
+    pub action: Option<Action>,
+    /// Round trips, BEGIN and COMMIT included.
+    pub statements: usize,
+    /// Their total time.
+    pub elapsed: Duration,
+    /// A SELECT sent 3 or more times with the same shape: the likely N+1, with its count.
+    pub n_plus_one: Option<(String, usize)>,
+}
+
+/// How many times the same SELECT shape in one action makes a likely N+1.
+pub const N_PLUS_ONE: usize = 3;
+
+/// Groups entries by action, in order of first appearance.
+pub fn summarize(entries: &[Entry]) -> Vec<ActionSummary> {
+    let mut order: Vec<Option<u64>> = Vec::new();
+    let mut groups: HashMap<Option<u64>, Vec<&Entry>> = HashMap::new();
+    for e in entries {
+        let key = e.action.as_ref().map(|a| a.id);
+        if !groups.contains_key(&key) {
+            order.push(key);
+        }
+        groups.entry(key).or_default().push(e);
+    }
+    order
+        .into_iter()
+        .map(|key| {
+            let group = &groups[&key];
+            ActionSummary {
+                action: group[0].action.clone(),
+                statements: group.len(),
+                elapsed: group.iter().map(|e| e.elapsed).sum(),
+                n_plus_one: n_plus_one(group.iter().copied()),
+            }
+        })
+        .collect()
+}
+
+/// The SELECT shape repeated most in `entries`, if it repeats [`N_PLUS_ONE`] times or more.
+/// Writes never count: create_order's per-line stock UPDATEs are not an N+1.
+pub fn n_plus_one<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> Option<(String, usize)> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for e in entries {
+        if e.is_select() {
+            *counts.entry(e.sql.as_str()).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(_, n)| *n >= N_PLUS_ONE)
+        .max_by_key(|(sql, n)| (*n, std::cmp::Reverse(*sql)))
+        .map(|(sql, n)| (sql.to_owned(), n))
+}
+
+/// Writes every event to stderr as SQLAlchemy's `echo=True` does: the statement, then its
+/// values and time on the next line.
+pub fn echo_to_stderr(db: &Db) {
+    db.recorder()
+        .set_listener(Some(Arc::new(|event: &SqlEvent<'_>| {
+            let line = echo_line(event);
+            eprintln!("{line}");
+        })));
+}
+
+/// The text `--echo` prints for an event.
+pub fn echo_line(event: &SqlEvent<'_>) -> String {
+    let ms = |d: Duration| format!("{:.3} ms", d.as_secs_f64() * 1e3);
+    match *event {
+        SqlEvent::Statement {
+            sql,
+            values,
+            elapsed,
+            failed,
+        } => {
+            let values = values.map_or_else(
+                || "()".to_owned(),
+                |v| {
+                    let parts: Vec<String> = v.0.iter().map(value_text).collect();
+                    format!("({})", parts.join(", "))
+                },
+            );
+            let outcome = if failed { ", FAILED" } else { "" };
+            format!("{sql}\n[{}{outcome}] {values}", ms(elapsed))
+        }
+        SqlEvent::Begin { sql, elapsed, .. } => format!("{sql}\n[{}]", ms(elapsed)),
+        SqlEvent::Commit { elapsed, failed } => {
+            format!(
+                "COMMIT\n[{}{}]",
+                ms(elapsed),
+                if failed { ", FAILED" } else { "" }
+            )
+        }
+        SqlEvent::Rollback { on_drop, .. } => {
+            if on_drop {
+                "ROLLBACK\n[the transaction was dropped unfinished]".to_owned()
+            } else {
+                "ROLLBACK".to_owned()
+            }
+        }
+    }
+}
+
+/// A bound value as SQL would show it.
+fn value_text(v: &sea_orm::Value) -> String {
+    let stmt = Statement {
+        sql: "?".to_owned(),
+        values: Some(Values(vec![v.clone()])),
+        db_backend: DbBackend::Sqlite,
+    };
+    stmt.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: u64, sql: &str, action: u64) -> Entry {
+        Entry {
+            id,
+            kind: Kind::Statement,
+            sql: sql.to_owned(),
+            values: None,
+            elapsed: Duration::from_millis(1),
+            failed: false,
+            action: Some(Action {
+                id: action,
+                label: format!("action {action}").into(),
+            }),
+            tx: None,
+        }
+    }
+
+    #[test]
+    fn repeated_selects_in_one_action_are_flagged_and_writes_are_not() {
+        let mut log = vec![entry(1, "SELECT * FROM orders WHERE user_id = ?", 1)];
+        for i in 0..3 {
+            log.push(entry(
+                2 + i,
+                "SELECT * FROM order_items WHERE order_id = ?",
+                1,
+            ));
+        }
+        for i in 0..5 {
+            log.push(entry(
+                10 + i,
+                "UPDATE products SET stock = stock - ? WHERE id = ?",
+                2,
+            ));
+        }
+        log.push(entry(20, "SELECT * FROM order_items WHERE order_id = ?", 3));
+        log.push(entry(21, "SELECT * FROM order_items WHERE order_id = ?", 3));
+        let s = summarize(&log);
+        assert_eq!(s.len(), 3);
+        assert_eq!(s[0].statements, 4);
+        assert_eq!(
+            s[0].n_plus_one,
+            Some(("SELECT * FROM order_items WHERE order_id = ?".to_owned(), 3))
+        );
+        assert_eq!(s[1].n_plus_one, None, "writes are never an N+1");
+        assert_eq!(s[2].n_plus_one, None, "twice is not three times");
+        assert_eq!(s[0].elapsed, Duration::from_millis(4));
+    }
+}
