@@ -62,6 +62,19 @@ pub enum Command {
         #[arg(long)]
         follow: bool,
     },
+    /// Run workload W1 (../shared/bench) through the service layer and print its JSON lines;
+    /// on a fresh temporary SQLite file unless --database-url is given (never DATABASE_URL)
+    Bench {
+        /// Orders in phase A
+        #[arg(long, value_name = "N", default_value_t = 20_000)]
+        orders: u64,
+        /// Drop and re-create orderdesk's tables in the --database-url database first
+        #[arg(long)]
+        fresh: bool,
+        /// Keep the SQL log on during the timed loops (to measure what it costs)
+        #[arg(long)]
+        sql_log: bool,
+    },
     /// Print a shell completion script
     Completions {
         /// The shell

@@ -74,6 +74,26 @@ pub async fn run(cli: Cli) -> Result<()> {
         let _ = db.close().await;
         return result;
     };
+    if let Command::Bench {
+        orders,
+        fresh,
+        sql_log,
+    } = command
+    {
+        let args = crate::bench::BenchArgs {
+            orders,
+            database_url: cli.database_url.clone(),
+            fresh,
+            sql_log,
+        };
+        return match crate::bench::run(args).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(CommandError::Failed(
+                "bench: verification failed".to_owned(),
+            )),
+            Err(e) => Err(CommandError::Failed(format!("bench: {e}"))),
+        };
+    }
     if let Command::Completions { shell } = command {
         let mut cmd = <Cli as clap::CommandFactory>::command();
         let mut buf = Vec::new();
@@ -104,7 +124,11 @@ pub async fn run(cli: Cli) -> Result<()> {
                     Command::Order(cmd) => order(&db, &out, cmd).await,
                     Command::Stats => stats(&db, &out).await,
                     Command::Events { order, follow } => events(&db, order, follow).await,
-                    Command::Migrate { .. } | Command::Completions { .. } => unreachable!(),
+                    Command::Migrate { .. }
+                    | Command::Completions { .. }
+                    | Command::Bench { .. } => {
+                        unreachable!("handled before connecting")
+                    }
                 }
             }
         }

@@ -119,6 +119,7 @@ pub type Listener = Arc<dyn Fn(&SqlEvent<'_>) + Send + Sync>;
 #[derive(Default)]
 pub struct Recorder {
     statements: AtomicU64,
+    data_statements: AtomicU64,
     has_listener: AtomicBool,
     listener: RwLock<Option<Listener>>,
 }
@@ -127,6 +128,11 @@ impl Recorder {
     /// The number of statements sent so far, BEGIN, COMMIT and ROLLBACK included.
     pub fn statements(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)
+    }
+
+    /// The number of data statements sent so far: BEGIN, COMMIT and ROLLBACK not included.
+    pub fn data_statements(&self) -> u64 {
+        self.data_statements.load(Ordering::Relaxed)
     }
 
     /// Installs (or with `None` removes) the listener.
@@ -139,6 +145,9 @@ impl Recorder {
 
     fn record(&self, event: &SqlEvent<'_>) {
         self.statements.fetch_add(1, Ordering::Relaxed);
+        if matches!(event, SqlEvent::Statement { .. }) {
+            self.data_statements.fetch_add(1, Ordering::Relaxed);
+        }
         if self.has_listener.load(Ordering::Acquire) {
             let slot = self.listener.read().unwrap_or_else(|e| e.into_inner());
             if let Some(listener) = slot.as_ref() {

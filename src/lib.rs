@@ -1,5 +1,6 @@
 //! orderdesk: a keyboard-driven order desk over SeaORM, on SQLite or PostgreSQL.
 
+pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod config;

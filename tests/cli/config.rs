@@ -114,3 +114,40 @@ fn unreachable_databases_fail_without_showing_the_password() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("expected sqlite:PATH or postgres://"));
 }
+
+#[test]
+fn bench_never_reads_database_url_and_verifies_the_checksum() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".env"),
+        "DATABASE_URL=postgres://nobody@127.0.0.1:1/x\n",
+    )
+    .unwrap();
+    let out = bare()
+        .current_dir(dir.path())
+        .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/x")
+        .args(["bench", "--orders", "40"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let verify: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(verify["backend"], "sqlite");
+    assert_eq!(verify["ok"], true);
+    let expected: i64 = (0..40_i64)
+        .flat_map(|i| {
+            [
+                (i * 7 % 1000 + 1, 1 + i % 3),
+                (i * 13 % 1000 + 1, 1 + (i + 1) % 3),
+                (i * 31 % 1000 + 1, 1 + (i + 2) % 3),
+            ]
+        })
+        .map(|(p, q)| q * (100 + p * 37 % 9900))
+        .sum();
+    assert_eq!(verify["checksum"], expected);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("phase A: 40 orders"));
+}

@@ -10,6 +10,7 @@ crate::on_both_backends!(
     order_refusals_write_nothing,
     seed_stats_and_migrate,
     echo_events_and_lazy,
+    bench_refuses_tables_unless_fresh,
 );
 
 fn id(v: &Value) -> String {
@@ -382,4 +383,52 @@ async fn echo_events_and_lazy(t: TestDb) {
         serde_json::from_str::<Value>(one.trim()).unwrap()["payload"]["items"][0]["quantity"],
         2
     );
+}
+
+fn bench_lines(stdout: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+async fn bench_refuses_tables_unless_fresh(t: TestDb) {
+    // t.url has orderdesk's tables (the harness migrated it).
+    let err = fails(&t.url, &["bench", "--orders", "30"], 1);
+    assert!(
+        err.contains("already has orderdesk tables; bench --fresh"),
+        "{err}"
+    );
+    json(
+        &t.url,
+        &["user", "add", "--email", "old@example.com", "--name", "Old"],
+    );
+    let out = crate::od(&t.url)
+        .args(["bench", "--orders", "30", "--fresh"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines = bench_lines(&out.stdout);
+    let phases: Vec<&str> = lines.iter().map(|l| l["phase"].as_str().unwrap()).collect();
+    assert_eq!(phases, ["seed", "A", "B", "verify"]);
+    let verify = &lines[3];
+    assert_eq!(verify["ok"], true);
+    assert_eq!(verify["orders"], 30);
+    assert_eq!(verify["checksum"], verify["expected_checksum"]);
+    let backend = if t.url.starts_with("sqlite") {
+        "sqlite"
+    } else {
+        "postgres"
+    };
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["impl"] == "orderdesk" && l["backend"] == backend)
+    );
+    // list_orders: 2 statements per call; create_order: the data statements of one order.
+    assert_eq!(lines[2]["statements_per_op"], 2.0);
 }
