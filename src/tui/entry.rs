@@ -362,18 +362,21 @@ impl OrderEntry {
         for line in &mut self.lines {
             line.error = None;
         }
-        EntryAction::Place(Request::CreateOrder(NewOrder {
-            user_id: customer.id,
-            status: Status::Pending,
-            items: self
-                .lines
-                .iter()
-                .map(|l| NewOrderItem {
-                    product_id: l.product.id,
-                    quantity: l.quantity,
-                })
-                .collect(),
-        }))
+        EntryAction::Place(Request::CreateOrder(
+            NewOrder {
+                user_id: customer.id,
+                status: Status::Pending,
+                items: self
+                    .lines
+                    .iter()
+                    .map(|l| NewOrderItem {
+                        product_id: l.product.id,
+                        quantity: l.quantity,
+                    })
+                    .collect(),
+            },
+            customer.email.clone(),
+        ))
     }
 
     /// Puts a refusal where it belongs: on the line it names (`item 2 ...`), or on the form.

@@ -67,8 +67,8 @@ pub enum Request {
     UpdateProduct(i64, ProductChanges),
     /// Delete a product.
     DeleteProduct(i64),
-    /// Place an order.
-    CreateOrder(NewOrder),
+    /// Place an order for the customer with this email.
+    CreateOrder(NewOrder, String),
     /// Move an order to a status.
     SetStatus(i64, Status),
     /// Cancel an order.
@@ -174,12 +174,8 @@ impl Request {
             Request::CreateProduct(p) => format!("create product {}", p.name),
             Request::UpdateProduct(id, _) => format!("update product {id}"),
             Request::DeleteProduct(id) => format!("delete product {id}"),
-            Request::CreateOrder(o) => {
-                format!(
-                    "create order for user {} ({} line(s))",
-                    o.user_id,
-                    o.items.len()
-                )
+            Request::CreateOrder(o, email) => {
+                format!("create order for {email} ({} line(s))", o.items.len())
             }
             Request::SetStatus(id, s) => format!("order {id} to {s}"),
             Request::Cancel(id) => format!("cancel order {id}"),
@@ -244,7 +240,7 @@ async fn run(db: &Db, request: Request) -> Response {
         Request::DeleteProduct(id) => {
             Response::Deleted("product", service::delete_product(db, id).await)
         }
-        Request::CreateOrder(o) => Response::OrderPlaced(service::create_order(db, o).await),
+        Request::CreateOrder(o, _) => Response::OrderPlaced(service::create_order(db, o).await),
         Request::SetStatus(id, s) => {
             Response::StatusSet(service::set_order_status(db, id, s).await)
         }
