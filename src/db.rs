@@ -170,6 +170,7 @@ pub struct Db {
     conn: DatabaseConnection,
     recorder: Arc<Recorder>,
     clock: Clock,
+    url: Arc<str>,
 }
 
 impl std::fmt::Debug for Db {
@@ -244,6 +245,28 @@ impl Db {
         Ok(Tx {
             inner: Some(result?),
             recorder: self.recorder.clone(),
+        })
+    }
+
+    /// A connection of its own, outside this pool, to the same database, with the same recorder
+    /// and clock: for a transaction that is held open (the stepper) without taking a pooled
+    /// connection away.
+    ///
+    /// # Errors
+    /// When the database cannot be reached.
+    pub async fn isolated(&self) -> Result<Db, DbErr> {
+        let conn = open_pool(
+            &self.url,
+            ConnectConfig {
+                max_connections: Some(1),
+            },
+        )
+        .await?;
+        Ok(Db {
+            conn: with_recorder(conn, &self.recorder),
+            recorder: self.recorder.clone(),
+            clock: self.clock.clone(),
+            url: self.url.clone(),
         })
     }
 
@@ -338,6 +361,30 @@ pub async fn connect(url: &str) -> Result<Db, DbErr> {
 /// # Errors
 /// When the URL is neither, the folder cannot be created or the database cannot be reached.
 pub async fn connect_with(url: &str, config: ConnectConfig) -> Result<Db, DbErr> {
+    let conn = open_pool(url, config).await?;
+    let recorder = Arc::new(Recorder::default());
+    Ok(Db {
+        conn: with_recorder(conn, &recorder),
+        recorder,
+        clock: Arc::new(Utc::now),
+        url: url.into(),
+    })
+}
+
+fn with_recorder(mut conn: DatabaseConnection, recorder: &Arc<Recorder>) -> DatabaseConnection {
+    let sink = recorder.clone();
+    conn.set_metric_callback(move |info| {
+        sink.record(&SqlEvent::Statement {
+            sql: &info.statement.sql,
+            values: info.statement.values.as_ref(),
+            elapsed: info.elapsed,
+            failed: info.failed,
+        });
+    });
+    conn
+}
+
+async fn open_pool(url: &str, config: ConnectConfig) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .sqlx_logging(false)
@@ -372,22 +419,7 @@ pub async fn connect_with(url: &str, config: ConnectConfig) -> Result<Db, DbErr>
             "database URL: expected sqlite:PATH or postgres://...".to_owned(),
         ));
     }
-    let mut conn = Database::connect(options).await?;
-    let recorder = Arc::new(Recorder::default());
-    let sink = recorder.clone();
-    conn.set_metric_callback(move |info| {
-        sink.record(&SqlEvent::Statement {
-            sql: &info.statement.sql,
-            values: info.statement.values.as_ref(),
-            elapsed: info.elapsed,
-            failed: info.failed,
-        });
-    });
-    Ok(Db {
-        conn,
-        recorder,
-        clock: Arc::new(Utc::now),
-    })
+    Database::connect(options).await
 }
 
 /// Applies every pending migration.

@@ -8,6 +8,7 @@ mod orders;
 mod products;
 pub mod seed;
 mod stats;
+pub mod stepper;
 mod users;
 pub mod validate;
 

@@ -193,7 +193,7 @@ fn too_large(field: &str) -> Error {
 }
 
 /// Checks a new order's shape before anything is sent to the database.
-fn check_new_order(input: &NewOrder) -> Result<(), Error> {
+pub(crate) fn check_new_order(input: &NewOrder) -> Result<(), Error> {
     check_id("user", input.user_id)?;
     if !input.status.is_initial() {
         return Err(Error::invalid(

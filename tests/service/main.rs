@@ -7,6 +7,7 @@ mod concurrency;
 mod orders;
 mod seeding;
 mod sql_log;
+mod stepper;
 mod users_products;
 
 use orderdesk::db::Db;
