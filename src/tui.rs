@@ -18,6 +18,7 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use crate::db::Db;
 use app::{App, Event, Ticket};
+use request::Env;
 use theme::Theme;
 
 /// Runs the TUI on `db` until the user quits; the terminal is restored on every exit, panics
@@ -32,11 +33,11 @@ pub async fn run(db: Db) -> std::io::Result<()> {
     result
 }
 
-fn spawn(db: &Db, events: &UnboundedSender<Event>, ticket: Ticket) {
-    let db = db.clone();
+fn spawn(env: &Env, events: &UnboundedSender<Event>, ticket: Ticket) {
+    let env = env.clone();
     let events = events.clone();
     tokio::spawn(async move {
-        let response = request::execute(&db, ticket.request).await;
+        let response = request::execute(&env, ticket.request).await;
         let _ = events.send(Event::Response(ticket.seq, response));
     });
 }
@@ -61,18 +62,31 @@ async fn event_loop(terminal: &mut DefaultTerminal, db: Db) -> std::io::Result<(
     let today: NaiveDate = db.now().date_naive();
     let theme = Theme::from_env();
     let log = crate::sql_log::SqlLog::attach(&db, crate::sql_log::CAPACITY);
+    let sqlite = db.backend() == sea_orm::DbBackend::Sqlite;
     let mut app = App::new(today, size.height).with_log(log);
+    app.sqlite = sqlite;
     app.set_size(size.width, size.height);
+    let env = Env::new(db);
     for ticket in app.start() {
-        spawn(&db, &sender, ticket);
+        spawn(&env, &sender, ticket);
     }
+    let ticks = sender.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
+        loop {
+            every.tick().await;
+            if ticks.send(Event::Tick(std::time::Instant::now())).is_err() {
+                break;
+            }
+        }
+    });
     loop {
         terminal.draw(|frame| view::draw(&app, theme, frame))?;
         let Some(event) = events.recv().await else {
             break;
         };
         for ticket in app.update(event) {
-            spawn(&db, &sender, ticket);
+            spawn(&env, &sender, ticket);
         }
         if app.quit {
             break;

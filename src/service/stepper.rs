@@ -78,7 +78,7 @@ async fn open(db: &Db) -> Result<(Db, Tx, String), Error> {
             .await?
             .and_then(|row| row.try_get_by_index::<String>(0).ok())
             .unwrap_or_else(|| "unknown".to_owned()),
-        _ => "serializable (SQLite: one writer, holding the write lock)".to_owned(),
+        _ => "serializable (SQLite has a single writer)".to_owned(),
     };
     Ok((connection, tx, isolation))
 }

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Instant;
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -11,7 +12,7 @@ use ratatui_textarea::TextArea;
 use super::entry::{EntryAction, OrderEntry};
 use super::form::{Form, FormAction};
 use super::keys::{self, KeyTable};
-use super::request::{Dashboard, Request, Response, Slot};
+use super::request::{Dashboard, Decision, PausedInfo, Request, Response, STEP_TIMEOUT, Slot};
 use crate::service::{
     Error, ListQuery, OrderDetail, OrderQuery, OrderSummary, Product, Status, UserRow,
 };
@@ -26,6 +27,38 @@ pub enum Event {
     Resize(u16, u16),
     /// Database work finished: its ticket number and result.
     Response(u64, Response),
+    /// A second passed (the stepper's countdown).
+    Tick(Instant),
+}
+
+/// The transaction stepper: create_order and cancel stop before COMMIT while it is on.
+#[derive(Debug, Default)]
+pub struct Stepper {
+    /// Whether orders and cancels are stepped.
+    pub on: bool,
+    /// The transaction that waits for y or r, or the last one, with what became of it.
+    pub view: Option<StepView>,
+}
+
+/// A stepped transaction as the panel shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepView {
+    /// What it did and its isolation level.
+    pub info: PausedInfo,
+    /// When it paused.
+    pub since: Instant,
+    /// What another connection sees of the order.
+    pub peek: Option<String>,
+    /// `None` while paused; then how it ended.
+    pub outcome: Option<String>,
+    timeout_asked: bool,
+}
+
+impl StepView {
+    /// Whether it still waits for a decision.
+    pub fn paused(&self) -> bool {
+        self.outcome.is_none()
+    }
 }
 
 /// Database work to start, with the number its answer will carry.
@@ -282,6 +315,12 @@ pub struct App {
     pub log_selected: Option<u64>,
     /// Draw durations as `--` (for snapshots).
     pub mask_time: bool,
+    /// The transaction stepper.
+    pub stepper: Stepper,
+    /// Whether the database is SQLite (the stepper explains locks per backend).
+    pub sqlite: bool,
+    /// The time of the last tick.
+    pub now: Option<Instant>,
     /// Today, by the injected clock (dates of charts and the demo data).
     pub today: NaiveDate,
     /// Rows a list page holds (what the screen shows).
@@ -318,6 +357,9 @@ impl App {
             log_panel: false,
             log_selected: None,
             mask_time: false,
+            stepper: Stepper::default(),
+            sqlite: true,
+            now: None,
             today,
             page_rows: page_rows(height),
             offer_demo: false,
@@ -352,6 +394,7 @@ impl App {
         match self.overlays.last() {
             Some(o) => o.keys(),
             None if self.offer_demo => keys::CONFIRM,
+            None if self.paused() => keys::PAUSED,
             None => self.screen.keys(),
         }
     }
@@ -381,10 +424,29 @@ impl App {
     }
 
     fn fail(&mut self, err: &Error) {
-        self.message = Some(Message {
-            text: err.to_string(),
-            error: true,
-        });
+        let mut text = err.to_string();
+        if self.stepper.view.as_ref().is_some_and(StepView::paused) {
+            text.push_str(
+                " (a stepped transaction is paused and holds locks: y commits, r rolls back)",
+            );
+        }
+        self.message = Some(Message { text, error: true });
+    }
+
+    fn paused(&self) -> bool {
+        self.stepper.view.as_ref().is_some_and(StepView::paused)
+    }
+
+    /// With the stepper on, a create or cancel is run stepped.
+    fn stepped(&self, request: Request) -> Request {
+        if !self.stepper.on {
+            return request;
+        }
+        match request {
+            Request::CreateOrder(order, email) => Request::StepCreateOrder(order, email),
+            Request::Cancel(id) => Request::StepCancel(id),
+            other => other,
+        }
     }
 
     /// Handles one event; returns the database work to start.
@@ -404,6 +466,17 @@ impl App {
                         *loading = Loading::Stale;
                     }
                     return self.load_screen();
+                }
+                Vec::new()
+            }
+            Event::Tick(now) => {
+                self.now = Some(now);
+                let expired = self.stepper.view.as_mut().filter(|v| {
+                    v.paused() && !v.timeout_asked && now.duration_since(v.since) >= STEP_TIMEOUT
+                });
+                if let Some(view) = expired {
+                    view.timeout_asked = true;
+                    return vec![self.ticket(Request::StepDecide(Decision::TimedOut))];
                 }
                 Vec::new()
             }
@@ -505,6 +578,29 @@ impl App {
             }
             KeyCode::Char('L') => {
                 self.log_panel = !self.log_panel;
+                Vec::new()
+            }
+            KeyCode::Char('y') if self.paused() => {
+                vec![self.ticket(Request::StepDecide(Decision::Commit))]
+            }
+            KeyCode::Char('r') if self.paused() => {
+                vec![self.ticket(Request::StepDecide(Decision::Rollback))]
+            }
+            KeyCode::Char('t') => {
+                if self.paused() {
+                    self.message = Some(Message {
+                        text: "A transaction is paused: y commits it, r rolls it back.".to_owned(),
+                        error: true,
+                    });
+                } else {
+                    self.stepper.on = !self.stepper.on;
+                    self.stepper.view = None;
+                    self.say(if self.stepper.on {
+                        "Stepper on: placing or cancelling an order stops before COMMIT."
+                    } else {
+                        "Stepper off."
+                    });
+                }
                 Vec::new()
             }
             KeyCode::Char(c @ '1'..='5') => {
@@ -818,7 +914,10 @@ impl App {
             }
             Overlay::Confirm(confirm) => match key.code {
                 KeyCode::Char('y' | 'Y') | KeyCode::Enter => match confirm.on_yes {
-                    OnYes::Run(request) => vec![self.ticket(request)],
+                    OnYes::Run(request) => {
+                        let request = self.stepped(request);
+                        vec![self.ticket(request)]
+                    }
                     OnYes::Discard => {
                         self.overlays.pop();
                         Vec::new()
@@ -891,8 +990,13 @@ impl App {
                         self.overlays.push(Overlay::Entry(entry));
                         Vec::new()
                     }
-                    EntryAction::Search(request) | EntryAction::Place(request) => {
+                    EntryAction::Search(request) => {
                         self.overlays.push(Overlay::Entry(entry));
+                        vec![self.ticket(request)]
+                    }
+                    EntryAction::Place(request) => {
+                        self.overlays.push(Overlay::Entry(entry));
+                        let request = self.stepped(request);
                         vec![self.ticket(request)]
                     }
                 }
@@ -1087,6 +1191,71 @@ impl App {
             Response::Explained(r) => {
                 if let Some(Overlay::Explain(e)) = self.overlays.last_mut() {
                     e.plan = Some(r.map_err(|e| e.to_string()));
+                }
+            }
+            Response::StepPaused(r) => match r {
+                Ok(info) => {
+                    if matches!(self.overlays.last(), Some(Overlay::Entry(_))) {
+                        self.overlays.pop();
+                    }
+                    let id = info.what.order_id();
+                    self.say(format!(
+                        "Paused before COMMIT (order {id}). y commits, r rolls back."
+                    ));
+                    self.stepper.view = Some(StepView {
+                        info,
+                        since: self.now.unwrap_or_else(Instant::now),
+                        peek: None,
+                        outcome: None,
+                        timeout_asked: false,
+                    });
+                    return vec![self.ticket(Request::Peek(id))];
+                }
+                Err(e) => {
+                    if let Some(entry) = self.top_entry() {
+                        entry.show_error(&e);
+                    }
+                    self.fail(&e);
+                }
+            },
+            Response::StepFinished(r) => match r {
+                Ok((decision, what)) => {
+                    let id = what.order_id();
+                    let outcome = match decision {
+                        Decision::Commit => "committed ✓",
+                        Decision::Rollback => "rolled back ✗",
+                        Decision::TimedOut => "rolled back ✗ by itself after 60 s",
+                    };
+                    if let Some(view) = self.stepper.view.as_mut() {
+                        view.outcome = Some(outcome.to_owned());
+                    }
+                    self.say(format!("Order {id}: the transaction was {outcome}."));
+                    let mut out = vec![self.ticket(Request::Peek(id))];
+                    out.extend(self.after_change());
+                    return out;
+                }
+                Err(e) => {
+                    if let Some(view) = self.stepper.view.as_mut() {
+                        view.outcome = Some(format!("ended: {e}"));
+                    }
+                    self.fail(&e);
+                }
+            },
+            Response::Peeked(id, r) => {
+                let text = match r {
+                    Ok(d) => format!(
+                        "order {id}: {}, {} item(s), total {}",
+                        d.order.status,
+                        d.order.total_quantity,
+                        crate::money::format_cents(d.order.total_amount_cents)
+                    ),
+                    Err(Error::NotFound { .. }) => {
+                        format!("order {id}: not there: an uncommitted row is invisible to it")
+                    }
+                    Err(e) => format!("cannot read: {e}"),
+                };
+                if let Some(view) = self.stepper.view.as_mut() {
+                    view.peek = Some(text);
                 }
             }
             Response::StatusSet(r) => {

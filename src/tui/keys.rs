@@ -8,6 +8,7 @@ pub type KeyTable = &'static [(&'static str, &'static str)];
 pub const GLOBAL: KeyTable = &[
     ("1-5 Tab", "switch screen"),
     ("L", "SQL log panel"),
+    ("t", "transaction stepper"),
     ("?", "help"),
     ("q Ctrl-C", "quit"),
 ];
@@ -92,3 +93,6 @@ pub const FILTER: KeyTable = &[("type", "filter"), ("Enter", "keep"), ("Esc", "c
 
 /// The help overlay.
 pub const HELP: KeyTable = &[("Esc ?", "close")];
+
+/// While a stepped transaction is paused.
+pub const PAUSED: KeyTable = &[("y", "COMMIT"), ("r", "ROLLBACK")];

@@ -1,10 +1,15 @@
 //! Database work the TUI asks for, and what comes back: the only place the TUI reaches the
 //! service layer. Requests run on tokio, away from key handling and drawing.
 
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
 use chrono::NaiveDate;
+use tokio::sync::oneshot;
 
 use crate::db::Db;
 use crate::service::seed::{self, SeedReport};
+use crate::service::stepper::{self, Stepped};
 use crate::service::{
     self, CancelOrder, Error, ListQuery, NewOrder, NewProduct, NewUser, Order, OrderDetail,
     OrderQuery, Product, ProductChanges, Stats, Status, User, UserChanges, UserRow,
@@ -32,6 +37,8 @@ pub enum Slot {
     Start,
     /// A query plan.
     Explain,
+    /// The stepper's view from another connection.
+    Peek,
 }
 
 /// A piece of database work.
@@ -75,6 +82,64 @@ pub enum Request {
     Cancel(i64),
     /// The plan of a logged SELECT.
     Explain(String, Option<sea_orm::Values>),
+    /// Place an order and stop before COMMIT (the stepper).
+    StepCreateOrder(NewOrder, String),
+    /// Cancel an order and stop before COMMIT (the stepper).
+    StepCancel(i64),
+    /// Commit or roll back the paused transaction.
+    StepDecide(Decision),
+    /// What another connection (the pool) sees of an order.
+    Peek(i64),
+}
+
+/// What to do with a paused transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// COMMIT.
+    Commit,
+    /// ROLLBACK.
+    Rollback,
+    /// ROLLBACK, because nobody decided within [`STEP_TIMEOUT`].
+    TimedOut,
+}
+
+/// How long a paused transaction waits before it rolls back by itself.
+pub const STEP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// What the TUI shows of a paused transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PausedInfo {
+    /// What it did.
+    pub what: Stepped,
+    /// Its isolation level.
+    pub isolation: String,
+}
+
+struct Holder {
+    decide: oneshot::Sender<Decision>,
+    done: oneshot::Receiver<Result<(Decision, Stepped), Error>>,
+}
+
+/// What requests run with: the pool, and the slot of the stepper's paused transaction.
+#[derive(Clone)]
+pub struct Env {
+    /// The pool.
+    pub db: Db,
+    paused: Arc<Mutex<Option<Holder>>>,
+}
+
+impl Env {
+    /// An environment over `db`, with no paused transaction.
+    pub fn new(db: Db) -> Self {
+        Env {
+            db,
+            paused: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    fn holder(&self) -> std::sync::MutexGuard<'_, Option<Holder>> {
+        self.paused.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 impl Request {
@@ -89,6 +154,7 @@ impl Request {
             Request::PickUsers(_) | Request::PickProducts(_) => Slot::Picker,
             Request::IsEmpty => Slot::Start,
             Request::Explain(..) => Slot::Explain,
+            Request::Peek(_) => Slot::Peek,
             _ => Slot::Write,
         }
     }
@@ -138,6 +204,12 @@ pub enum Response {
     Cancelled(Result<CancelOrder, Error>),
     /// A query plan, one line per row.
     Explained(Result<Vec<String>, Error>),
+    /// A transaction ran to just before COMMIT and waits.
+    StepPaused(Result<PausedInfo, Error>),
+    /// The paused transaction was committed or rolled back.
+    StepFinished(Result<(Decision, Stepped), Error>),
+    /// What another connection sees of an order (NotFound: nothing).
+    Peeked(i64, Result<OrderDetail, Error>),
 }
 
 /// How many rows a pick list shows.
@@ -180,6 +252,14 @@ impl Request {
             Request::SetStatus(id, s) => format!("order {id} to {s}"),
             Request::Cancel(id) => format!("cancel order {id}"),
             Request::Explain(..) => "explain a statement".to_owned(),
+            Request::StepCreateOrder(o, email) => format!(
+                "create order for {email} ({} line(s)), stepped",
+                o.items.len()
+            ),
+            Request::StepCancel(id) => format!("cancel order {id}, stepped"),
+            Request::StepDecide(Decision::Commit) => "commit the paused transaction".to_owned(),
+            Request::StepDecide(_) => "roll back the paused transaction".to_owned(),
+            Request::Peek(id) => format!("another connection reads order {id}"),
         }
     }
 }
@@ -192,9 +272,88 @@ fn page_label(what: &str, q: &ListQuery) -> String {
 }
 
 /// Runs a request through the service layer, as one action of the SQL log.
-pub async fn execute(db: &Db, request: Request) -> Response {
+pub async fn execute(env: &Env, request: Request) -> Response {
     let label = request.describe();
-    crate::db::in_action(label, run(db, request)).await
+    match request {
+        Request::StepCreateOrder(order, _) => {
+            let db = env.db.clone();
+            step(env, label, async move {
+                stepper::begin_create_order(&db, order).await
+            })
+            .await
+        }
+        Request::StepCancel(id) => {
+            let db = env.db.clone();
+            step(env, label, async move {
+                stepper::begin_cancel_order(&db, id).await
+            })
+            .await
+        }
+        Request::StepDecide(decision) => {
+            let holder = env.holder().take();
+            Response::StepFinished(match holder {
+                None => Err(Error::invalid("transaction", "no transaction is paused")),
+                Some(h) => {
+                    let _ = h.decide.send(decision);
+                    h.done.await.unwrap_or_else(|_| {
+                        Err(Error::invalid(
+                            "transaction",
+                            "the paused transaction ended",
+                        ))
+                    })
+                }
+            })
+        }
+        request => crate::db::in_action(label, run(&env.db, request)).await,
+    }
+}
+
+/// Runs `begin` in a task of its own that keeps the transaction open (one action, one band in
+/// the SQL log, BEGIN to COMMIT), answers once it is paused, then waits for a decision or
+/// [`STEP_TIMEOUT`].
+async fn step<F>(env: &Env, label: String, begin: F) -> Response
+where
+    F: Future<Output = Result<stepper::Paused, Error>> + Send + 'static,
+{
+    if env.holder().is_some() {
+        return Response::StepPaused(Err(Error::invalid(
+            "transaction",
+            "a transaction is already paused: y commits it, r rolls it back",
+        )));
+    }
+    let (paused_tx, paused_rx) = oneshot::channel();
+    let (decide, decision) = oneshot::channel::<Decision>();
+    let (done_tx, done) = oneshot::channel();
+    *env.holder() = Some(Holder { decide, done });
+    tokio::spawn(crate::db::in_action(label, async move {
+        let paused = match begin.await {
+            Ok(p) => p,
+            Err(e) => {
+                let _ = paused_tx.send(Err(e));
+                return;
+            }
+        };
+        let _ = paused_tx.send(Ok(PausedInfo {
+            what: paused.what.clone(),
+            isolation: paused.isolation.clone(),
+        }));
+        let decision = match tokio::time::timeout(STEP_TIMEOUT, decision).await {
+            Ok(Ok(d)) => d,
+            _ => Decision::TimedOut,
+        };
+        let result = match decision {
+            Decision::Commit => paused.commit().await,
+            _ => paused.rollback().await,
+        };
+        let _ = done_tx.send(result.map(|s| (decision, s)));
+    }));
+    let answer = paused_rx
+        .await
+        .unwrap_or_else(|_| Err(Error::invalid("transaction", "the stepper stopped")));
+    if answer.is_err() {
+        env.holder().take();
+    }
+    Response::StepPaused(answer)
 }
 
 async fn run(db: &Db, request: Request) -> Response {
@@ -247,6 +406,10 @@ async fn run(db: &Db, request: Request) -> Response {
         Request::Cancel(id) => Response::Cancelled(service::cancel_order(db, id).await),
         Request::Explain(sql, values) => {
             Response::Explained(service::explain(db, &sql, values).await)
+        }
+        Request::Peek(id) => Response::Peeked(id, service::get_order(db, id).await),
+        Request::StepCreateOrder(..) | Request::StepCancel(_) | Request::StepDecide(_) => {
+            unreachable!("handled by execute")
         }
     }
 }

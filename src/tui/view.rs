@@ -15,8 +15,10 @@ use super::app::{App, Detail, Explain, Loading, Overlay, Page, Screen};
 use super::entry::{EntryFocus, OrderEntry};
 use super::form::Form;
 use super::keys::{self, KeyTable};
+use super::request::STEP_TIMEOUT;
 use super::theme::Theme;
 use crate::money::format_cents;
+use crate::service::stepper::Stepped;
 use crate::service::{LOW_STOCK, Status};
 use crate::sql_log;
 
@@ -41,6 +43,16 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame) {
         Constraint::Length(1),
     ]));
     draw_tabs(app, theme, frame, tabs);
+    let body = if app.stepper.on || app.stepper.view.is_some() {
+        let [top, panel] = body.layout(&Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(8),
+        ]));
+        draw_stepper(app, theme, frame, panel);
+        top
+    } else {
+        body
+    };
     let body = if app.log_panel && app.screen != Screen::SqlLog {
         let [top, panel] = body.layout(&Layout::vertical([
             Constraint::Fill(3),
@@ -588,6 +600,82 @@ fn draw_log(app: &App, theme: Theme, frame: &mut Frame, area: Rect, full: bool) 
         *first = head;
     }
     frame.render_widget(Paragraph::new(visible), inner);
+}
+
+/// The stepper panel: what the paused transaction did, what another connection sees, and why.
+fn draw_stepper(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let paused = app.stepper.view.as_ref().is_some_and(|v| v.paused());
+    let title = if paused {
+        " ⏸ Transaction paused before COMMIT: it holds locks · y commits · r rolls back ".to_owned()
+    } else if app.stepper.on {
+        " Transaction stepper · on (t turns it off) ".to_owned()
+    } else {
+        " Transaction stepper · off ".to_owned()
+    };
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(if paused { theme.error() } else { theme.focus() })
+        .title(Span::styled(title, theme.header()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let mut lines = Vec::new();
+    match &app.stepper.view {
+        None => {
+            lines.push(Line::raw(
+                "Place an order (n on Orders) or cancel one (c): the transaction runs to just",
+            ));
+            lines.push(Line::raw(
+                "before COMMIT on a connection of its own and waits here for y or r.",
+            ));
+        }
+        Some(v) => {
+            let what = match &v.info.what {
+                Stepped::Created(o) => format!(
+                    "created order {} ({} line(s), {})",
+                    o.id,
+                    o.items.len(),
+                    format_cents(o.total_amount_cents)
+                ),
+                Stepped::Cancelled(c) => format!(
+                    "cancelled order {} and gave back {} unit(s)",
+                    c.order.id,
+                    c.restocked.iter().map(|(_, q)| q).sum::<i64>()
+                ),
+            };
+            let state = match &v.outcome {
+                None => {
+                    let left = app.now.map_or(STEP_TIMEOUT, |now| {
+                        STEP_TIMEOUT.saturating_sub(now.duration_since(v.since))
+                    });
+                    if app.mask_time {
+                        "waiting (rolls back by itself after 60 s)".to_owned()
+                    } else {
+                        format!("waiting; rolls back by itself in {} s", left.as_secs())
+                    }
+                }
+                Some(outcome) => outcome.clone(),
+            };
+            lines.push(Line::from(vec![
+                Span::styled("This transaction   ", theme.header()),
+                Span::raw(format!("{what}; {state}")),
+            ]));
+            lines.push(Line::from(vec![
+                Span::styled("Isolation          ", theme.header()),
+                Span::raw(v.info.isolation.clone()),
+            ]));
+            lines.push(Line::from(vec![
+                Span::styled("Another connection ", theme.header()),
+                Span::raw(v.peek.clone().unwrap_or_else(|| "asking…".to_owned())),
+            ]));
+        }
+    }
+    let why = if app.sqlite {
+        "SQLite: it holds the one write lock; other writes wait 10 s, then fail. Reads see the last commit."
+    } else {
+        "PostgreSQL: others read the last committed rows; a write to a locked row waits for COMMIT or ROLLBACK."
+    };
+    lines.push(Line::styled(why, theme.dim()));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
 }
 
 fn draw_explain(e: &Explain, theme: Theme, frame: &mut Frame, area: Rect) {

@@ -333,11 +333,169 @@ async fn stale_answers_are_dropped(t: TestDb) {
             'd',
         ))));
     assert!(matches!(first[0].request, Request::Users(_)));
-    let newer = execute(&h.db, second[0].request.clone()).await;
+    let newer = execute(&h.env, second[0].request.clone()).await;
     h.app.update(Event::Response(second[0].seq, newer));
-    let older = execute(&h.db, first[0].request.clone()).await;
+    let older = execute(&h.env, first[0].request.clone()).await;
     assert!(matches!(&older, Response::Users(Ok(rows)) if rows.len() > 1));
     h.app.update(Event::Response(first[0].seq, older));
     let emails: Vec<&str> = h.app.users.rows.iter().map(|u| u.email.as_str()).collect();
     assert_eq!(emails, ["ada@example.com"]);
+}
+
+mod stepper {
+    use super::*;
+    use orderdesk::service::Error;
+    use orderdesk::tui::request::STEP_TIMEOUT;
+
+    crate::on_both_backends!(
+        a_stepped_order_is_seen_by_another_connection_only_after_commit,
+        a_stepped_order_rolled_back_or_timed_out_is_never_seen,
+        a_stepped_cancel_keeps_the_old_state_until_commit,
+    );
+
+    async fn place_two_mugs(h: &mut Harness) {
+        h.key(KeyCode::Char('3')).await;
+        h.key(KeyCode::Char('n')).await;
+        h.type_text("ad").await;
+        h.key(KeyCode::Enter).await;
+        h.type_text("mug").await;
+        h.key(KeyCode::Enter).await;
+        h.type_text("2").await;
+        h.key(KeyCode::Enter).await;
+        h.ctrl('s').await;
+    }
+
+    fn paused_order(h: &Harness) -> i64 {
+        let view = h.app.stepper.view.as_ref().expect("a stepped transaction");
+        assert!(view.paused());
+        view.info.what.order_id()
+    }
+
+    async fn a_stepped_order_is_seen_by_another_connection_only_after_commit(t: TestDb) {
+        let mut h = Harness::demo(t, 80, 24).await;
+        h.key(KeyCode::Char('t')).await;
+        assert!(h.app.stepper.on);
+        place_two_mugs(&mut h).await;
+        let id = paused_order(&h);
+        let screen = h.screen();
+        assert!(
+            screen.contains("Transaction paused before COMMIT"),
+            "{screen}"
+        );
+        assert!(
+            screen.contains(&format!("order {id}: not there")),
+            "{screen}"
+        );
+        assert!(matches!(
+            service::get_order(&h.db, id).await,
+            Err(Error::NotFound { .. })
+        ));
+        // Reads go on meanwhile.
+        h.key(KeyCode::Char('1')).await;
+        assert_eq!(h.app.users.rows.len(), 8);
+        h.key(KeyCode::Char('y')).await;
+        let view = h.app.stepper.view.as_ref().unwrap();
+        assert_eq!(view.outcome.as_deref(), Some("committed ✓"));
+        assert_eq!(
+            view.peek.as_deref(),
+            Some(&*format!("order {id}: pending, 2 item(s), total 17.00"))
+        );
+        assert_eq!(
+            service::get_order(&h.db, id)
+                .await
+                .unwrap()
+                .order
+                .total_amount_cents,
+            1700
+        );
+        // The log shows the stepped transaction as one band that ends in COMMIT.
+        let entries = h.app.log.as_ref().unwrap().entries();
+        let band: Vec<_> = entries
+            .iter()
+            .filter(|e| {
+                e.action
+                    .as_ref()
+                    .is_some_and(|a| a.label.ends_with("stepped"))
+            })
+            .collect();
+        assert_eq!(band.first().unwrap().kind, orderdesk::sql_log::Kind::Begin);
+        assert_eq!(band.last().unwrap().kind, orderdesk::sql_log::Kind::Commit);
+        assert!(band.iter().all(|e| e.tx == band[0].tx));
+    }
+
+    async fn a_stepped_order_rolled_back_or_timed_out_is_never_seen(t: TestDb) {
+        let mut h = Harness::demo(t, 80, 24).await;
+        let before = service::list_orders_page(
+            &h.db,
+            OrderQuery {
+                limit: Some(100),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .len();
+        h.key(KeyCode::Char('t')).await;
+        place_two_mugs(&mut h).await;
+        let id = paused_order(&h);
+        h.key(KeyCode::Char('r')).await;
+        assert_eq!(
+            h.app.stepper.view.as_ref().unwrap().outcome.as_deref(),
+            Some("rolled back ✗")
+        );
+        assert!(service::get_order(&h.db, id).await.is_err());
+
+        place_two_mugs(&mut h).await;
+        let id = paused_order(&h);
+        let since = h.app.stepper.view.as_ref().unwrap().since;
+        let tickets = h.app.update(Event::Tick(since + STEP_TIMEOUT));
+        h.run(tickets).await;
+        assert_eq!(
+            h.app.stepper.view.as_ref().unwrap().outcome.as_deref(),
+            Some("rolled back ✗ by itself after 60 s")
+        );
+        assert!(service::get_order(&h.db, id).await.is_err());
+        let after = service::list_orders_page(
+            &h.db,
+            OrderQuery {
+                limit: Some(100),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .len();
+        assert_eq!(after, before);
+    }
+
+    async fn a_stepped_cancel_keeps_the_old_state_until_commit(t: TestDb) {
+        let mut h = Harness::demo(t, 80, 24).await;
+        h.key(KeyCode::Char('3')).await;
+        let newest = h.app.orders.rows[0].order.id;
+        assert_eq!(h.app.orders.rows[0].order.status, Status::Pending);
+        h.key(KeyCode::Char('t')).await;
+        h.key(KeyCode::Char('c')).await;
+        h.key(KeyCode::Char('y')).await; // yes, cancel
+        assert_eq!(paused_order(&h), newest);
+        let peek = h.app.stepper.view.as_ref().unwrap().peek.clone().unwrap();
+        assert!(
+            peek.starts_with(&format!("order {newest}: pending")),
+            "{peek}"
+        );
+        h.key(KeyCode::Char('y')).await; // commit
+        assert_eq!(
+            service::get_order(&h.db, newest)
+                .await
+                .unwrap()
+                .order
+                .status,
+            Status::Cancelled
+        );
+        let peek = h.app.stepper.view.as_ref().unwrap().peek.clone().unwrap();
+        assert!(
+            peek.starts_with(&format!("order {newest}: cancelled")),
+            "{peek}"
+        );
+        assert_eq!(h.app.screen, Screen::Orders);
+    }
 }

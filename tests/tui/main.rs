@@ -15,7 +15,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orderdesk::db::Db;
 use orderdesk::service::seed;
 use orderdesk::tui::app::{App, Event, Ticket};
-use orderdesk::tui::request::execute;
+use orderdesk::tui::request::{Env, execute};
 use orderdesk::tui::theme::Theme;
 use orderdesk::tui::view;
 use ratatui::Terminal;
@@ -32,6 +32,7 @@ pub fn day() -> NaiveDate {
 pub struct Harness {
     pub app: App,
     pub db: Db,
+    pub env: Env,
     pub width: u16,
     pub height: u16,
     _guard: TestDb,
@@ -49,6 +50,7 @@ impl Harness {
         app.set_size(width, height);
         let mut h = Harness {
             app,
+            env: Env::new(db.clone()),
             db,
             width,
             height,
@@ -71,7 +73,7 @@ impl Harness {
     pub async fn run(&mut self, tickets: Vec<Ticket>) {
         let mut queue: VecDeque<Ticket> = tickets.into();
         while let Some(t) = queue.pop_front() {
-            let response = execute(&self.db, t.request).await;
+            let response = execute(&self.env, t.request).await;
             queue.extend(self.app.update(Event::Response(t.seq, response)));
         }
     }

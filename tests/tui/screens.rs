@@ -163,3 +163,21 @@ async fn the_sql_log_shows_bands_n_plus_one_and_plans() {
     app.key(KeyCode::Char('x')).await;
     assert!(app.screen().contains("Nothing yet"));
 }
+
+#[tokio::test]
+async fn the_stepper_panel_while_paused() {
+    let mut app = demo(80, 24).await;
+    app.key(KeyCode::Char('3')).await;
+    app.key(KeyCode::Char('t')).await;
+    app.key(KeyCode::Char('n')).await;
+    app.type_text("grace").await;
+    app.key(KeyCode::Enter).await;
+    app.type_text("kettle").await;
+    app.key(KeyCode::Enter).await;
+    app.type_text("1").await;
+    app.key(KeyCode::Enter).await;
+    app.ctrl('s').await;
+    insta::assert_snapshot!("stepper_paused", app.screen());
+    app.key(KeyCode::Char('y')).await;
+    insta::assert_snapshot!("stepper_committed", app.screen());
+}
