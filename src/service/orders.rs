@@ -703,6 +703,39 @@ pub async fn list_order_events(
     events_where(&**db, order_id, after, limit).await
 }
 
+/// The newest events of the outbox, newest first, before a cursor.
+///
+/// # Errors
+/// Validation (limit) or a database failure.
+pub async fn recent_order_events(
+    db: &Db,
+    before: Option<i64>,
+    limit: Option<u64>,
+) -> Result<Vec<OrderEvent>, Error> {
+    let limit = super::ListQuery {
+        limit,
+        ..Default::default()
+    }
+    .page_size()?;
+    let mut select = order_event::Entity::find()
+        .order_by_desc(order_event::Column::Id)
+        .limit(limit);
+    if let Some(before) = before {
+        select = select.filter(order_event::Column::Id.lt(before));
+    }
+    Ok(select.all(&**db).await?.into_iter().map(to_event).collect())
+}
+
+fn to_event(e: order_event::Model) -> OrderEvent {
+    OrderEvent {
+        id: e.id,
+        order_id: e.order_id,
+        payload: serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::String(e.payload)),
+        event_type: e.event_type,
+        created_at: e.created_at,
+    }
+}
+
 async fn events_where(
     conn: &impl ConnectionTrait,
     order_id: Option<i64>,
@@ -719,19 +752,7 @@ async fn events_where(
     if limit != u64::MAX {
         select = select.limit(limit);
     }
-    Ok(select
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|e| OrderEvent {
-            id: e.id,
-            order_id: e.order_id,
-            payload: serde_json::from_str(&e.payload)
-                .unwrap_or(serde_json::Value::String(e.payload)),
-            event_type: e.event_type,
-            created_at: e.created_at,
-        })
-        .collect())
+    Ok(select.all(conn).await?.into_iter().map(to_event).collect())
 }
 
 /// Moves an order along its lifecycle; `cancelled` is the same operation as [`cancel_order`].

@@ -245,6 +245,17 @@ pub enum Overlay {
     Entry(Box<OrderEntry>),
     /// A logged statement with its values written in, and its plan.
     Explain(Explain),
+    /// The order_events outbox, newest first.
+    Events(Events),
+}
+
+/// The events popup.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Events {
+    /// The newest events, once loaded.
+    pub rows: Option<Vec<crate::service::OrderEvent>>,
+    /// The selected one.
+    pub selected: usize,
 }
 
 /// The explain popup.
@@ -267,6 +278,7 @@ impl Overlay {
             Overlay::Detail(_) => keys::DETAIL,
             Overlay::Entry(_) => keys::ENTRY,
             Overlay::Explain(_) => keys::HELP,
+            Overlay::Events(_) => keys::EVENTS,
         }
     }
 }
@@ -815,6 +827,10 @@ impl App {
             .map(|o| (o.order.id, o.order.status));
         match (key.code, selected) {
             (KeyCode::Char('/'), _) => self.open_filter(&self.orders.filter.clone()),
+            (KeyCode::Char('v'), _) => {
+                self.overlays.push(Overlay::Events(Events::default()));
+                vec![self.ticket(Request::Events)]
+            }
             (KeyCode::Char('z'), _) => {
                 self.lazy = !self.lazy;
                 self.say(if self.lazy {
@@ -1000,6 +1016,21 @@ impl App {
                         vec![self.ticket(request)]
                     }
                 }
+            }
+            Overlay::Events(mut events) => {
+                let len = events.rows.as_ref().map_or(0, Vec::len);
+                match key.code {
+                    KeyCode::Esc | KeyCode::Char('q') => return Vec::new(),
+                    KeyCode::Up | KeyCode::Char('k') => {
+                        events.selected = events.selected.saturating_sub(1);
+                    }
+                    KeyCode::Down | KeyCode::Char('j') => {
+                        events.selected = (events.selected + 1).min(len.saturating_sub(1));
+                    }
+                    _ => {}
+                }
+                self.overlays.push(Overlay::Events(events));
+                Vec::new()
             }
             Overlay::Explain(explain) => {
                 if !matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q')) {
@@ -1240,6 +1271,14 @@ impl App {
                     }
                     self.fail(&e);
                 }
+            },
+            Response::Events(r) => match r {
+                Ok(rows) => {
+                    if let Some(Overlay::Events(e)) = self.overlays.last_mut() {
+                        e.rows = Some(rows);
+                    }
+                }
+                Err(e) => self.fail(&e),
             },
             Response::Peeked(id, r) => {
                 let text = match r {

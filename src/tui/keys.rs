@@ -46,6 +46,7 @@ pub const ORDERS: KeyTable = &[
     ("/", "customer filter"),
     ("Esc", "clear filters"),
     ("z", "lazy/eager loading"),
+    ("v", "events outbox"),
 ];
 
 /// The dashboard.
@@ -96,3 +97,6 @@ pub const HELP: KeyTable = &[("Esc ?", "close")];
 
 /// While a stepped transaction is paused.
 pub const PAUSED: KeyTable = &[("y", "COMMIT"), ("r", "ROLLBACK")];
+
+/// The events popup.
+pub const EVENTS: KeyTable = &[("↑↓", "select"), ("Esc", "close")];

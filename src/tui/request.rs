@@ -39,6 +39,8 @@ pub enum Slot {
     Explain,
     /// The stepper's view from another connection.
     Peek,
+    /// The events popup.
+    Events,
 }
 
 /// A piece of database work.
@@ -90,6 +92,8 @@ pub enum Request {
     StepDecide(Decision),
     /// What another connection (the pool) sees of an order.
     Peek(i64),
+    /// The newest events of the outbox.
+    Events,
 }
 
 /// What to do with a paused transaction.
@@ -155,6 +159,7 @@ impl Request {
             Request::IsEmpty => Slot::Start,
             Request::Explain(..) => Slot::Explain,
             Request::Peek(_) => Slot::Peek,
+            Request::Events => Slot::Events,
             _ => Slot::Write,
         }
     }
@@ -210,6 +215,8 @@ pub enum Response {
     StepFinished(Result<(Decision, Stepped), Error>),
     /// What another connection sees of an order (NotFound: nothing).
     Peeked(i64, Result<OrderDetail, Error>),
+    /// The newest events.
+    Events(Result<Vec<service::OrderEvent>, Error>),
 }
 
 /// How many rows a pick list shows.
@@ -260,6 +267,7 @@ impl Request {
             Request::StepDecide(Decision::Commit) => "commit the paused transaction".to_owned(),
             Request::StepDecide(_) => "roll back the paused transaction".to_owned(),
             Request::Peek(id) => format!("another connection reads order {id}"),
+            Request::Events => "list the order events".to_owned(),
         }
     }
 }
@@ -408,6 +416,9 @@ async fn run(db: &Db, request: Request) -> Response {
             Response::Explained(service::explain(db, &sql, values).await)
         }
         Request::Peek(id) => Response::Peeked(id, service::get_order(db, id).await),
+        Request::Events => {
+            Response::Events(service::recent_order_events(db, None, Some(200)).await)
+        }
         Request::StepCreateOrder(..) | Request::StepCancel(_) | Request::StepDecide(_) => {
             unreachable!("handled by execute")
         }

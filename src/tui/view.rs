@@ -11,7 +11,7 @@ use ratatui::widgets::{
 };
 use ratatui_textarea::TextArea;
 
-use super::app::{App, Detail, Explain, Loading, Overlay, Page, Screen};
+use super::app::{App, Detail, Events, Explain, Loading, Overlay, Page, Screen};
 use super::entry::{EntryFocus, OrderEntry};
 use super::form::Form;
 use super::keys::{self, KeyTable};
@@ -79,6 +79,7 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame) {
             Overlay::Detail(detail) => draw_detail(detail, theme, frame, body),
             Overlay::Entry(entry) => draw_entry(entry, theme, frame, body),
             Overlay::Explain(e) => draw_explain(e, theme, frame, body),
+            Overlay::Events(e) => draw_events(e, theme, frame, body),
         }
     }
     if app.offer_demo && app.overlays.is_empty() {
@@ -676,6 +677,64 @@ fn draw_stepper(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     };
     lines.push(Line::styled(why, theme.dim()));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+}
+
+/// The outbox: the newest events on the left, the selected one's payload pretty-printed.
+fn draw_events(events: &Events, theme: Theme, frame: &mut Frame, area: Rect) {
+    let inner = popup(
+        "Order events (the outbox), newest first".to_owned(),
+        theme,
+        frame,
+        area,
+    );
+    let Some(rows) = &events.rows else {
+        frame.render_widget(Paragraph::new(Span::styled("Loading…", theme.dim())), inner);
+        return;
+    };
+    let [list, payload] = inner.layout(&Layout::horizontal([
+        Constraint::Length(46),
+        Constraint::Fill(1),
+    ]));
+    let table_rows = rows
+        .iter()
+        .map(|e| {
+            Row::new(vec![
+                right(e.order_id.to_string()),
+                Cell::from(e.event_type.trim_start_matches("order_").to_owned()),
+                Cell::from(e.created_at.format("%m-%d %H:%M").to_string()),
+            ])
+        })
+        .collect();
+    draw_table(
+        frame,
+        list,
+        theme,
+        ListView {
+            block: Block::new(),
+            header: &["order", "event", "when"],
+            widths: &[
+                Constraint::Length(6),
+                Constraint::Length(14),
+                Constraint::Length(11),
+            ],
+            rows: table_rows,
+            selected: Some(events.selected),
+            empty: "No events yet.",
+        },
+    );
+    let text = rows
+        .get(events.selected)
+        .map(|e| serde_json::to_string_pretty(&e.payload).unwrap_or_default())
+        .unwrap_or_default();
+    frame.render_widget(
+        Paragraph::new(text).block(
+            Block::new()
+                .borders(Borders::LEFT)
+                .border_style(theme.dim())
+                .title(Span::styled(" payload ", theme.header())),
+        ),
+        payload,
+    );
 }
 
 fn draw_explain(e: &Explain, theme: Theme, frame: &mut Frame, area: Rect) {

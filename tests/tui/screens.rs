@@ -181,3 +181,19 @@ async fn the_stepper_panel_while_paused() {
     app.key(KeyCode::Char('y')).await;
     insta::assert_snapshot!("stepper_committed", app.screen());
 }
+
+#[tokio::test]
+async fn the_events_outbox_popup() {
+    let mut app = demo(100, 30).await;
+    app.key(KeyCode::Char('3')).await;
+    app.key(KeyCode::Char('v')).await;
+    app.key(KeyCode::Down).await;
+    insta::assert_snapshot!("events_outbox", app.screen());
+    let screen = app.screen();
+    assert!(
+        screen.contains("\"to\": \"delivered\"") || screen.contains("\"status\""),
+        "{screen}"
+    );
+    app.key(KeyCode::Esc).await;
+    assert!(app.app.overlays.is_empty());
+}
