@@ -6,6 +6,7 @@ mod backend;
 
 mod catalog;
 mod config;
+mod contention;
 mod orders;
 
 use assert_cmd::Command;
