@@ -92,3 +92,33 @@ mod tests {
         assert_eq!(format_cents(i64::MIN), "-92233720368547758.08");
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn formatting_then_parsing_gives_the_cents_back(cents in 0..=MAX_PRICE_CENTS) {
+            prop_assert_eq!(parse_price(&format_cents(cents)), Ok(cents));
+        }
+
+        #[test]
+        fn one_decimal_and_no_decimals_parse_exactly(whole in 0_i64..1_000_000, tenth in 0_i64..10) {
+            prop_assert_eq!(parse_price(&format!("{whole}.{tenth}")), Ok(whole * 100 + tenth * 10));
+            prop_assert_eq!(parse_price(&whole.to_string()), Ok(whole * 100));
+        }
+
+        #[test]
+        fn three_decimals_signs_and_exponents_are_refused(whole in 0_i64..1_000_000, rest in 0_i64..1000) {
+            let three = format!("{whole}.{rest:03}");
+            let negative = format!("-{whole}");
+            let exponent = format!("{whole}e2");
+            prop_assert!(parse_price(&three).is_err());
+            prop_assert!(parse_price(&negative).is_err());
+            prop_assert!(parse_price(&exponent).is_err());
+        }
+    }
+}

@@ -262,3 +262,26 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn quantities_are_accepted_exactly_within_bounds(q in any::<i64>()) {
+            let parsed = quantity("quantity", &q.to_string());
+            prop_assert_eq!(parsed.is_ok(), (1..=MAX_QUANTITY).contains(&q));
+            if let Ok(v) = parsed {
+                prop_assert_eq!(v, q);
+            }
+        }
+
+        #[test]
+        fn quantity_text_that_is_not_an_integer_is_refused(s in "[^0-9]{1,8}") {
+            prop_assert!(quantity("quantity", &s).is_err());
+        }
+    }
+}

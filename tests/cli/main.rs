@@ -4,6 +4,7 @@
 #[path = "../support/backend.rs"]
 mod backend;
 
+mod bad_input;
 mod catalog;
 mod config;
 mod contention;
