@@ -75,6 +75,20 @@ pub enum Command {
         #[arg(long)]
         sql_log: bool,
     },
+    /// Place orders and change statuses forever, printing "ready" first and B/E around every
+    /// transaction (for the crash tests, which kill it)
+    #[command(hide = true)]
+    Stress {
+        /// The customer
+        #[arg(long)]
+        user: i64,
+        /// The product (give it plenty of stock)
+        #[arg(long)]
+        product: i64,
+        /// The random seed
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Print a shell completion script
     Completions {
         /// The shell

@@ -124,6 +124,11 @@ pub async fn run(cli: Cli) -> Result<()> {
                     Command::Order(cmd) => order(&db, &out, cmd).await,
                     Command::Stats => stats(&db, &out).await,
                     Command::Events { order, follow } => events(&db, order, follow).await,
+                    Command::Stress {
+                        user,
+                        product,
+                        seed,
+                    } => stress(&db, user, product, seed).await,
                     Command::Migrate { .. }
                     | Command::Completions { .. }
                     | Command::Bench { .. } => {
@@ -677,6 +682,44 @@ async fn events(db: &Db, order: Option<i64>, follow: bool) -> Result<()> {
         tokio::select! {
             _ = tokio::time::sleep(FOLLOW_EVERY) => {}
             _ = tokio::signal::ctrl_c() => return Ok(()),
+        }
+    }
+}
+
+/// Orders and status changes until killed; B and E lines mark every transaction's start and
+/// end on stdout, so whoever kills it knows whether it died inside one.
+async fn stress(db: &Db, user: i64, product: i64, seed: u64) -> Result<()> {
+    db.recorder().set_listener(Some(std::sync::Arc::new(
+        |event: &crate::db::SqlEvent<'_>| match event {
+            crate::db::SqlEvent::Begin { .. } => println!("B"),
+            crate::db::SqlEvent::Commit { .. } | crate::db::SqlEvent::Rollback { .. } => {
+                println!("E")
+            }
+            crate::db::SqlEvent::Statement { .. } => {}
+        },
+    )));
+    emit("ready\n")?;
+    let mut rng = fastrand::Rng::with_seed(seed);
+    loop {
+        let order = service::create_order(
+            db,
+            NewOrder {
+                user_id: user,
+                status: service::Status::Pending,
+                items: (0..rng.usize(1..=2))
+                    .map(|_| NewOrderItem {
+                        product_id: product,
+                        quantity: rng.i64(1..=3),
+                    })
+                    .collect(),
+            },
+        )
+        .await?;
+        if rng.bool() {
+            service::set_order_status(db, order.id, service::Status::Confirmed).await?;
+        }
+        if rng.u8(..3) == 0 {
+            service::cancel_order(db, order.id).await?;
         }
     }
 }

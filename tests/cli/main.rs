@@ -8,6 +8,7 @@ mod bad_input;
 mod catalog;
 mod config;
 mod contention;
+mod crash;
 mod orders;
 
 use assert_cmd::Command;
