@@ -21,6 +21,10 @@ use sea_orm::{
 /// How long a SQLite connection waits for the writer lock before giving up.
 pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long a call waits for a pooled connection (or for the server to accept a new one)
+/// before it fails with "the database did not answer".
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// The source of "now" for everything the service layer writes; tests and the TUI inject one.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
@@ -388,8 +392,8 @@ async fn open_pool(url: &str, config: ConnectConfig) -> Result<DatabaseConnectio
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .sqlx_logging(false)
-        .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(30));
+        .connect_timeout(ACQUIRE_TIMEOUT)
+        .acquire_timeout(ACQUIRE_TIMEOUT);
     if url.starts_with("sqlite:") {
         let parsed = SqliteConnectOptions::from_str(url)
             .map_err(|e| DbErr::Custom(format!("database URL: {e}")))?;

@@ -103,8 +103,22 @@ pub enum Error {
         to: Status,
     },
     /// The database failed.
-    #[error("database error: {0}")]
+    #[error("{}", db_reason(.0))]
     Db(#[from] DbErr),
+}
+
+/// A database failure in words a user can act on.
+fn db_reason(err: &DbErr) -> String {
+    match err {
+        DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout) => format!(
+            "the database did not answer within {} s (is the server running?); try again",
+            crate::db::ACQUIRE_TIMEOUT.as_secs()
+        ),
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => {
+            format!("lost the connection to the database ({err}); try again")
+        }
+        other => format!("database error: {other}"),
+    }
 }
 
 fn transition_reason(order_id: i64, from: Status, to: Status) -> String {

@@ -5,6 +5,7 @@
 mod backend;
 
 mod flows;
+mod restart;
 mod screens;
 
 use std::collections::VecDeque;
