@@ -145,6 +145,15 @@ impl Error {
         }
     }
 
+    /// "unknown `what` `id`", about the field of the same name (`user`, `product`, `order`).
+    pub fn unknown(what: &'static str, id: i64) -> Self {
+        Error::NotFound {
+            field: what.to_owned(),
+            what,
+            id,
+        }
+    }
+
     /// The field the error is about, if any.
     pub fn field(&self) -> Option<&str> {
         match self {

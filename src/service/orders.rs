@@ -177,11 +177,7 @@ fn stored_status(text: &str) -> Result<Status, Error> {
 }
 
 fn order_not_found(id: i64) -> Error {
-    Error::NotFound {
-        field: "order".to_owned(),
-        what: "order",
-        id,
-    }
+    Error::unknown("order", id)
 }
 
 fn line_field(line: usize) -> String {
@@ -274,11 +270,7 @@ pub(crate) async fn insert_order(
     .insert(conn)
     .await
     .map_err(|e| match e.sql_err() {
-        Some(SqlErr::ForeignKeyConstraintViolation(_)) => Error::NotFound {
-            field: "user".to_owned(),
-            what: "user",
-            id: input.user_id,
-        },
+        Some(SqlErr::ForeignKeyConstraintViolation(_)) => Error::unknown("user", input.user_id),
         _ => Error::Db(e),
     })?;
 
@@ -485,24 +477,10 @@ fn to_order(
 /// # Errors
 /// NotFound when there is no such user.
 pub async fn list_orders(db: &Db, user_id: i64) -> Result<Vec<Order>, Error> {
-    check_id("user", user_id)?;
     let conn = &**db;
-    let orders = order::Entity::find()
-        .filter(order::Column::UserId.eq(user_id))
-        .order_by_asc(order::Column::Id)
-        .all(conn)
-        .await?;
+    let orders = user_orders(conn, user_id).await?;
     if orders.is_empty() {
-        let exists = user::Entity::find_by_id(user_id).one(conn).await?.is_some();
-        return if exists {
-            Ok(Vec::new())
-        } else {
-            Err(Error::NotFound {
-                field: "user".to_owned(),
-                what: "user",
-                id: user_id,
-            })
-        };
+        return Ok(Vec::new());
     }
     let mut items = items_where(
         conn,
@@ -526,26 +504,32 @@ pub async fn list_orders(db: &Db, user_id: i64) -> Result<Vec<Order>, Error> {
         .collect()
 }
 
-/// list_orders the naive way: one query for the user's orders, then one per order for its
-/// items (1 + N statements). The same result as [`list_orders`]; it exists to be compared.
-///
-/// # Errors
-/// NotFound when there is no such user.
-pub async fn list_orders_lazy(db: &Db, user_id: i64) -> Result<Vec<Order>, Error> {
+/// A user's orders, oldest first; an empty list costs a second statement that tells "no
+/// orders" from "no such user".
+async fn user_orders(
+    conn: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Vec<order::Model>, Error> {
     check_id("user", user_id)?;
-    let conn = &**db;
     let orders = order::Entity::find()
         .filter(order::Column::UserId.eq(user_id))
         .order_by_asc(order::Column::Id)
         .all(conn)
         .await?;
     if orders.is_empty() && user::Entity::find_by_id(user_id).one(conn).await?.is_none() {
-        return Err(Error::NotFound {
-            field: "user".to_owned(),
-            what: "user",
-            id: user_id,
-        });
+        return Err(Error::unknown("user", user_id));
     }
+    Ok(orders)
+}
+
+/// list_orders the naive way: one query for the user's orders, then one per order for its
+/// items (1 + N statements). The same result as [`list_orders`]; it exists to be compared.
+///
+/// # Errors
+/// NotFound when there is no such user.
+pub async fn list_orders_lazy(db: &Db, user_id: i64) -> Result<Vec<Order>, Error> {
+    let conn = &**db;
+    let orders = user_orders(conn, user_id).await?;
     let mut out = Vec::with_capacity(orders.len());
     for o in orders {
         let mut items = items_where(

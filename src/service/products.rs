@@ -118,11 +118,7 @@ async fn find_product(conn: &impl ConnectionTrait, id: i64) -> Result<product::M
     product::Entity::find_by_id(id)
         .one(conn)
         .await?
-        .ok_or(Error::NotFound {
-            field: "product".to_owned(),
-            what: "product",
-            id,
-        })
+        .ok_or_else(|| Error::unknown("product", id))
 }
 
 /// Changes a product's name, price and/or stock. Orders already placed keep the price they

@@ -89,19 +89,7 @@ async fn open(db: &Db) -> Result<(Db, Tx, String), Error> {
 /// As [`super::create_order`]; on a refusal the transaction is rolled back at once.
 pub async fn begin_create_order(db: &Db, input: NewOrder) -> Result<Paused, Error> {
     check_new_order(&input)?;
-    let (connection, tx, isolation) = open(db).await?;
-    match insert_order(&*tx, &input, db.now()).await {
-        Ok(order) => Ok(Paused {
-            what: Stepped::Created(order),
-            isolation,
-            tx,
-            _connection: connection,
-        }),
-        Err(e) => {
-            let _ = tx.rollback().await;
-            Err(e)
-        }
-    }
+    begin(db, Step::Create(input)).await
 }
 
 /// Runs cancel_order up to COMMIT on a connection of its own and stops there.
@@ -110,10 +98,25 @@ pub async fn begin_create_order(db: &Db, input: NewOrder) -> Result<Paused, Erro
 /// As [`super::cancel_order`]; on a refusal the transaction is rolled back at once.
 pub async fn begin_cancel_order(db: &Db, id: i64) -> Result<Paused, Error> {
     check_id("order", id)?;
+    begin(db, Step::Cancel(id)).await
+}
+
+enum Step {
+    Create(NewOrder),
+    Cancel(i64),
+}
+
+async fn begin(db: &Db, step: Step) -> Result<Paused, Error> {
     let (connection, tx, isolation) = open(db).await?;
-    match cancel_in(&*tx, id, db.now()).await {
-        Ok(cancelled) => Ok(Paused {
-            what: Stepped::Cancelled(cancelled),
+    let done = match step {
+        Step::Create(input) => insert_order(&*tx, &input, db.now())
+            .await
+            .map(Stepped::Created),
+        Step::Cancel(id) => cancel_in(&*tx, id, db.now()).await.map(Stepped::Cancelled),
+    };
+    match done {
+        Ok(what) => Ok(Paused {
+            what,
             isolation,
             tx,
             _connection: connection,

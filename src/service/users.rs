@@ -147,11 +147,7 @@ async fn find_user(conn: &impl ConnectionTrait, id: i64) -> Result<user::Model, 
     user::Entity::find_by_id(id)
         .one(conn)
         .await?
-        .ok_or(Error::NotFound {
-            field: "user".to_owned(),
-            what: "user",
-            id,
-        })
+        .ok_or_else(|| Error::unknown("user", id))
 }
 
 /// Changes a user's email and/or name.
