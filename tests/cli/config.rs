@@ -151,3 +151,64 @@ fn bench_never_reads_database_url_and_verifies_the_checksum() {
     assert_eq!(verify["checksum"], expected);
     assert!(String::from_utf8_lossy(&out.stderr).contains("phase A: 40 orders"));
 }
+
+/// The password of a database URL shows nowhere: not in output, --echo, errors.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_password_in_the_url_never_shows() {
+    let Some(t) = crate::backend::setup(crate::backend::Backend::Postgres).await else {
+        return;
+    };
+    // The local server trusts the connection, so a password in the URL is accepted and unused.
+    let url = t
+        .url
+        .replacen("postgres://postgres@", "postgres://postgres:s3cret-pw@", 1);
+    assert_ne!(url, t.url);
+    let missing = url.rsplit_once('/').unwrap().0.to_owned() + "/orderdesk_no_such_db";
+    let runs: Vec<Vec<&str>> = vec![
+        vec![
+            "--echo",
+            "user",
+            "add",
+            "--email",
+            "pw@example.com",
+            "--name",
+            "Pw",
+        ],
+        vec![
+            "--echo",
+            "user",
+            "add",
+            "--email",
+            "pw@example.com",
+            "--name",
+            "Pw",
+        ],
+        vec!["--echo", "--json", "order", "list"],
+        vec!["migrate", "status"],
+        vec!["stats"],
+    ];
+    for args in runs {
+        let out = bare()
+            .arg("--database-url")
+            .arg(&url)
+            .args(&args)
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!all.contains("s3cret-pw"), "{args:?}: {all}");
+    }
+    let out = bare()
+        .arg("--database-url")
+        .arg(&missing)
+        .args(["user", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("postgres://postgres:***@"), "{err}");
+    assert!(!err.contains("s3cret-pw"), "{err}");
+}
