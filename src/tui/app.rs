@@ -437,10 +437,12 @@ impl App {
 
     fn fail(&mut self, err: &Error) {
         let mut text = err.to_string();
-        if self.stepper.view.as_ref().is_some_and(StepView::paused) {
-            text.push_str(
-                " (a stepped transaction is paused and holds locks: y commits, r rolls back)",
-            );
+        if let Some(view) = self.stepper.view.as_ref().filter(|v| v.paused()) {
+            text.push_str(&format!(
+                " (the stepped transaction of order {} is paused and holds locks: y commits, \
+                 r rolls back)",
+                view.info.what.order_id()
+            ));
         }
         self.message = Some(Message { text, error: true });
     }
