@@ -499,3 +499,145 @@ mod stepper {
         assert_eq!(h.app.screen, Screen::Orders);
     }
 }
+
+mod form_fields {
+    use super::*;
+
+    crate::on_both_backends!(every_bad_form_field_is_refused_beside_it_and_writes_nothing);
+
+    /// (screen key, field values, the field that must show the error, the start of the error)
+    type Case = (char, [&'static str; 3], usize, &'static str);
+
+    async fn every_bad_form_field_is_refused_beside_it_and_writes_nothing(t: TestDb) {
+        let mut h = Harness::demo(t, 80, 24).await;
+        let long: &'static str = Box::leak("y".repeat(300).into_boxed_str());
+        let cases: Vec<Case> = vec![
+            ('1', ["", "Name", ""], 0, "is empty"),
+            ('1', ["   ", "Name", ""], 0, "is empty"),
+            (
+                '1',
+                ["no-at", "Name", ""],
+                0,
+                "\"no-at\" is not a valid email",
+            ),
+            ('1', ["a b@x.io", "Name", ""], 0, "must not contain spaces"),
+            (
+                '1',
+                ["zoë🚀@x", "Name", ""],
+                0,
+                "\"zoë🚀@x\" is not a valid email",
+            ),
+            (
+                '1',
+                ["ADA@example.com", "Name", ""],
+                0,
+                "ada@example.com is already registered",
+            ),
+            ('1', ["new@x.io", "", ""], 1, "is empty"),
+            (
+                '1',
+                ["new@x.io", long, ""],
+                1,
+                "is longer than 200 characters",
+            ),
+            ('2', ["", "1.00", ""], 0, "is empty"),
+            ('2', [long, "1.00", ""], 0, "is longer than 200 characters"),
+            ('2', ["X", "", ""], 1, "is empty"),
+            ('2', ["X", "12.345", ""], 1, "has more than 2 decimals"),
+            ('2', ["X", "1e3", ""], 1, "is not a number"),
+            ('2', ["X", "-1", ""], 1, "must not be negative"),
+            (
+                '2',
+                ["X", "abc'; DROP TABLE products;--", ""],
+                1,
+                "is not a number",
+            ),
+            ('2', ["X", "99999999999999999999", ""], 1, "is too large"),
+            ('2', ["X", "1.00", "-1"], 2, "must be 0..=1000000000"),
+            (
+                '2',
+                ["X", "1.00", "1.5"],
+                2,
+                "\"1.5\" is not a whole number",
+            ),
+            (
+                '2',
+                ["X", "1.00", "99999999999999999999"],
+                2,
+                "99999999999999999999 is out of range",
+            ),
+            (
+                '2',
+                ["X", "1.00", "lots"],
+                2,
+                "\"lots\" is not a whole number",
+            ),
+        ];
+        let users = service::list_users(
+            &h.db,
+            &ListQuery {
+                limit: Some(1000),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .len();
+        let products = service::list_products(
+            &h.db,
+            &ListQuery {
+                limit: Some(1000),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .len();
+        for (screen, values, field, message) in cases {
+            h.key(KeyCode::Char(screen)).await;
+            h.key(KeyCode::Char('n')).await;
+            let fields = if screen == '1' { 2 } else { 3 };
+            for (i, value) in values.iter().take(fields).enumerate() {
+                if i > 0 {
+                    h.key(KeyCode::Tab).await;
+                }
+                h.type_text(value).await;
+            }
+            h.ctrl('s').await;
+            let Some(Overlay::Form(form)) = h.app.overlays.last() else {
+                panic!("{values:?}: the form closed");
+            };
+            let error = form.fields[field].error.clone().unwrap_or_default();
+            assert!(
+                error.starts_with(message),
+                "{values:.40?}: field {field} says {error:?}"
+            );
+            assert_eq!(form.fields[field].value(), values[field], "input kept");
+            // Leave without saving.
+            h.key(KeyCode::Esc).await;
+            h.key(KeyCode::Char('y')).await;
+            assert!(h.app.overlays.is_empty());
+        }
+        let after_users = service::list_users(
+            &h.db,
+            &ListQuery {
+                limit: Some(1000),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .len();
+        let after_products = service::list_products(
+            &h.db,
+            &ListQuery {
+                limit: Some(1000),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .len();
+        assert_eq!((after_users, after_products), (users, products));
+    }
+}
