@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
     FromQueryResult, QueryFilter, QueryOrder, QuerySelect, SqlErr,
@@ -470,38 +470,96 @@ fn to_order(
     assemble(id, user_id, stored_status(status)?, created_at, items)
 }
 
-/// All of a user's orders, oldest first, each with its items in id order: two statements
-/// whatever the number of orders (three when the user has none, to tell "no orders" from
-/// "no such user").
+/// All of a user's orders, oldest first, each with its items in id order: one statement (the
+/// orders joined to their items and products) whatever the number of orders; a second only
+/// when there are none, to tell "no orders" from "no such user".
 ///
 /// # Errors
 /// NotFound when there is no such user.
 pub async fn list_orders(db: &Db, user_id: i64) -> Result<Vec<Order>, Error> {
+    check_id("user", user_id)?;
     let conn = &**db;
-    let orders = user_orders(conn, user_id).await?;
-    if orders.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut items = items_where(
-        conn,
-        Condition::all().add(
-            order_item::Column::OrderId.in_subquery(
-                Query::select()
-                    .column(order::Column::Id)
-                    .from(order::Entity)
-                    .and_where(Expr::col(order::Column::UserId).eq(user_id))
-                    .to_owned(),
-            ),
-        ),
-    )
+    let backend = db.backend();
+    let placeholder = if backend == sea_orm::DbBackend::Postgres {
+        "$1"
+    } else {
+        "?"
+    };
+    let sql = format!(
+        "SELECT o.id AS order_id, o.user_id, o.status, o.created_at, \
+         i.id AS item_id, i.product_id, p.name AS product_name, i.quantity, \
+         i.price_cents_at_purchase \
+         FROM orders o \
+         LEFT JOIN order_items i ON i.order_id = o.id \
+         LEFT JOIN products p ON p.id = i.product_id \
+         WHERE o.user_id = {placeholder} \
+         ORDER BY o.id, i.id"
+    );
+    let rows = OrderItemRow::find_by_statement(sea_orm::Statement::from_sql_and_values(
+        backend,
+        sql,
+        [user_id.into()],
+    ))
+    .all(conn)
     .await?;
-    orders
-        .into_iter()
-        .map(|o| {
-            let rows = items.remove(&o.id).unwrap_or_default();
-            to_order(o.id, o.user_id, &o.status, o.created_at, &rows)
-        })
-        .collect()
+    if rows.is_empty() {
+        return if user::Entity::find_by_id(user_id).one(conn).await?.is_some() {
+            Ok(Vec::new())
+        } else {
+            Err(Error::unknown("user", user_id))
+        };
+    }
+    let mut orders: Vec<Order> = Vec::new();
+    let mut lines: Vec<ItemRow> = Vec::new();
+    let mut current: Option<(i64, i64, String, DateTime<Utc>)> = None;
+    for row in rows {
+        if current.as_ref().map(|c| c.0) != Some(row.order_id) {
+            if let Some((id, user, status, at)) = current.take() {
+                orders.push(to_order(id, user, &status, at, &lines)?);
+                lines.clear();
+            }
+            current = Some((
+                row.order_id,
+                row.user_id,
+                row.status.clone(),
+                row.created_at,
+            ));
+        }
+        if let (Some(id), Some(product_id), Some(quantity), Some(price)) = (
+            row.item_id,
+            row.product_id,
+            row.quantity,
+            row.price_cents_at_purchase,
+        ) {
+            lines.push(ItemRow {
+                id,
+                order_id: row.order_id,
+                product_id,
+                product_name: row.product_name.unwrap_or_default(),
+                quantity,
+                price_cents_at_purchase: price,
+                current_price_cents: 0,
+            });
+        }
+    }
+    if let Some((id, user, status, at)) = current {
+        orders.push(to_order(id, user, &status, at, &lines)?);
+    }
+    Ok(orders)
+}
+
+/// One row of list_orders' join: an order and one of its items (none for an order without).
+#[derive(Debug, FromQueryResult)]
+struct OrderItemRow {
+    order_id: i64,
+    user_id: i64,
+    status: String,
+    created_at: DateTime<Utc>,
+    item_id: Option<i64>,
+    product_id: Option<i64>,
+    product_name: Option<String>,
+    quantity: Option<i64>,
+    price_cents_at_purchase: Option<i64>,
 }
 
 /// A user's orders, oldest first; an empty list costs a second statement that tells "no
