@@ -411,14 +411,6 @@ impl App {
         }
     }
 
-    /// Whether a text field has focus (then printable keys are text, not commands).
-    pub fn typing(&self) -> bool {
-        matches!(
-            self.overlays.last(),
-            Some(Overlay::Filter(_) | Overlay::Form(_) | Overlay::Entry(_))
-        )
-    }
-
     fn ticket(&mut self, request: Request) -> Ticket {
         self.next_seq += 1;
         let seq = self.next_seq;

@@ -508,6 +508,18 @@ mod form_fields {
     /// (screen key, field values, the field that must show the error, the start of the error)
     type Case = (char, [&'static str; 3], usize, &'static str);
 
+    /// The number of users and of products.
+    async fn row_counts(h: &Harness) -> (usize, usize) {
+        let all = ListQuery {
+            limit: Some(1000),
+            ..Default::default()
+        };
+        (
+            service::list_users(&h.db, &all).await.unwrap().len(),
+            service::list_products(&h.db, &all).await.unwrap().len(),
+        )
+    }
+
     async fn every_bad_form_field_is_refused_beside_it_and_writes_nothing(t: TestDb) {
         let mut h = Harness::demo(t, 80, 24).await;
         let long: &'static str = Box::leak("y".repeat(300).into_boxed_str());
@@ -573,26 +585,7 @@ mod form_fields {
                 "\"lots\" is not a whole number",
             ),
         ];
-        let users = service::list_users(
-            &h.db,
-            &ListQuery {
-                limit: Some(1000),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap()
-        .len();
-        let products = service::list_products(
-            &h.db,
-            &ListQuery {
-                limit: Some(1000),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap()
-        .len();
+        let before = row_counts(&h).await;
         for (screen, values, field, message) in cases {
             h.key(KeyCode::Char(screen)).await;
             h.key(KeyCode::Char('n')).await;
@@ -618,26 +611,6 @@ mod form_fields {
             h.key(KeyCode::Char('y')).await;
             assert!(h.app.overlays.is_empty());
         }
-        let after_users = service::list_users(
-            &h.db,
-            &ListQuery {
-                limit: Some(1000),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap()
-        .len();
-        let after_products = service::list_products(
-            &h.db,
-            &ListQuery {
-                limit: Some(1000),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap()
-        .len();
-        assert_eq!((after_users, after_products), (users, products));
+        assert_eq!(row_counts(&h).await, before, "nothing was written");
     }
 }
