@@ -11,6 +11,8 @@ use crate::db::{self, ConnectConfig};
 use crate::service::{self, NewOrder, NewOrderItem, NewProduct, NewUser, Status};
 use crate::sql_log::{self, SqlLog};
 
+pub mod tui;
+
 /// Users and products W1 creates.
 const USERS: i64 = 1_000;
 /// Products W1 creates.
@@ -30,6 +32,8 @@ pub struct BenchArgs {
     pub fresh: bool,
     /// Keep the SQL log on in the timed loops (to measure what it costs).
     pub sql_log: bool,
+    /// Connections in the pool; `None`: as the app opens it.
+    pub pool: Option<u32>,
 }
 
 fn price_of(p: i64) -> i64 {
@@ -92,7 +96,7 @@ pub async fn run(args: BenchArgs) -> Result<bool, String> {
     let db = db::connect_with(
         &url,
         ConnectConfig {
-            max_connections: Some(1),
+            max_connections: args.pool,
         },
     )
     .await

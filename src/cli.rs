@@ -74,6 +74,13 @@ pub enum Command {
         /// Keep the SQL log on during the timed loops (to measure what it costs)
         #[arg(long)]
         sql_log: bool,
+        /// Connections in the pool (default: as the app opens it, 4 on SQLite, 10 on PostgreSQL)
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
+        pool: Option<u32>,
+        /// Instead of W1: time the TUI on the --database-url database (a seeded one), from
+        /// start to the first frame with rows and from each key to the frame with its rows
+        #[arg(long, conflicts_with_all = ["orders", "fresh", "sql_log", "pool"])]
+        tui: bool,
     },
     /// Place orders and change statuses forever, printing "ready" first and B/E around every
     /// transaction (for the crash tests, which kill it)

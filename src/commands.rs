@@ -78,13 +78,33 @@ pub async fn run(cli: Cli) -> Result<()> {
         orders,
         fresh,
         sql_log,
+        pool,
+        tui,
     } = command
     {
+        if tui {
+            let started = crate::STARTED
+                .get()
+                .copied()
+                .unwrap_or_else(std::time::Instant::now);
+            let Some(url) = cli.database_url.as_deref() else {
+                return Err(CommandError::Usage(
+                    "bench --tui: give the database to measure with --database-url (seed it first: \
+                     orderdesk --database-url URL seed --users 10000 --products 5000 --orders 1000000)"
+                        .to_owned(),
+                ));
+            };
+            let db = open(Some(url)).await?;
+            let result = crate::bench::tui::run(db.clone(), started).await;
+            let _ = db.close().await;
+            return result.map_err(|e| CommandError::Failed(format!("bench --tui: {e}")));
+        }
         let args = crate::bench::BenchArgs {
             orders,
             database_url: cli.database_url.clone(),
             fresh,
             sql_log,
+            pool,
         };
         return match crate::bench::run(args).await {
             Ok(true) => Ok(()),

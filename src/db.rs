@@ -25,6 +25,10 @@ pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// before it fails with "the database did not answer".
 pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// A pooled PostgreSQL connection idle this long is pinged before it is handed out (a server
+/// restart meanwhile would have closed it); busier ones are not.
+pub const PING_IF_IDLE_FOR: Duration = Duration::from_millis(500);
+
 /// The source of "now" for everything the service layer writes; tests and the TUI inject one.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
@@ -405,7 +409,10 @@ async fn open_pool(url: &str, config: ConnectConfig) -> Result<DatabaseConnectio
             std::fs::create_dir_all(parent)
                 .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", parent.display())))?;
         }
+        // A connection to a local file cannot be lost, so sqlx's ping before each checkout
+        // is a wasted round trip to the connection's worker thread.
         options
+            .test_before_acquire(false)
             .max_connections(config.max_connections.unwrap_or(4))
             .map_sqlx_sqlite_opts(|opts| {
                 opts.create_if_missing(true)
@@ -415,6 +422,9 @@ async fn open_pool(url: &str, config: ConnectConfig) -> Result<DatabaseConnectio
                     .busy_timeout(SQLITE_BUSY_TIMEOUT)
             });
     } else if is_postgres_url(url) {
+        // sqlx pings every connection it hands out, a network round trip per checkout; ping
+        // only those idle long enough that the server may have gone away meanwhile.
+        options.test_before_acquire_if_idle_for(PING_IF_IDLE_FOR);
         if let Some(n) = config.max_connections {
             options.max_connections(n);
         }

@@ -7,6 +7,7 @@ use orderdesk::cli::Cli;
 use orderdesk::commands;
 
 fn main() -> ExitCode {
+    let _ = orderdesk::STARTED.set(std::time::Instant::now());
     // A second install (there is none) is the only failure, and harmless.
     let _ = color_eyre::install();
     let cli = Cli::parse();

@@ -7,6 +7,7 @@ mod explain;
 mod orders;
 mod products;
 pub mod seed;
+mod sql_text;
 mod stats;
 pub mod stepper;
 mod users;
@@ -15,7 +16,7 @@ pub mod validate;
 use std::fmt;
 use std::str::FromStr;
 
-use sea_orm::{DbErr, SqlErr};
+use sea_orm::{DbErr, RuntimeErr, SqlErr};
 use serde::{Deserialize, Serialize};
 
 use crate::db::Tx;
@@ -117,8 +118,23 @@ fn db_reason(err: &DbErr) -> String {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => {
             format!("lost the connection to the database ({err}); try again")
         }
+        DbErr::Query(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e))
+            if connection_lost(e) =>
+        {
+            format!("lost the connection to the database ({e}); try again")
+        }
         other => format!("database error: {other}"),
     }
+}
+
+/// Whether a statement failed because the connection broke (the server went away), not
+/// because the database refused it.
+fn connection_lost(err: &sea_orm::sqlx::Error) -> bool {
+    use sea_orm::sqlx::Error as E;
+    matches!(
+        err,
+        E::Io(_) | E::Protocol(_) | E::PoolClosed | E::PoolTimedOut | E::WorkerCrashed
+    )
 }
 
 fn transition_reason(order_id: i64, from: Status, to: Status) -> String {

@@ -6,12 +6,13 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
     FromQueryResult, QueryFilter, QueryOrder, QuerySelect, SqlErr,
 };
 use serde::Serialize;
 use serde_json::json;
 
+use super::sql_text::SqlText;
 use super::{Error, MAX_LINES, Status, check_id, finish, users, validate};
 use crate::db::Db;
 use crate::entity::{order, order_event, order_item, product, user};
@@ -235,6 +236,10 @@ pub async fn create_order(db: &Db, input: NewOrder) -> Result<Order, Error> {
 }
 
 /// The body of create_order, inside the caller's transaction, at a given time (seeding uses it).
+///
+/// Round trips, inside the caller's BEGIN and COMMIT: one SELECT of all the order's products,
+/// one UPDATE of the stock of the tracked ones (only if there are any), and one round trip that
+/// writes the order, its items and its order_created event (see [`write_order`]).
 pub(crate) async fn insert_order(
     conn: &impl ConnectionTrait,
     input: &NewOrder,
@@ -257,112 +262,226 @@ pub(crate) async fn insert_order(
             what: "product",
             id: item.product_id,
         })?;
-        lines.push((i + 1, item, product));
+        let amount_cents = item
+            .quantity
+            .checked_mul(product.price_cents)
+            .ok_or_else(|| too_large(&line_field(i + 1)))?;
+        lines.push(Line {
+            number: i + 1,
+            item,
+            product,
+            amount_cents,
+        });
     }
+    let total_amount_cents = lines
+        .iter()
+        .try_fold(0i64, |sum, l| sum.checked_add(l.amount_cents))
+        .ok_or_else(|| too_large("items"))?;
 
-    let created = order::ActiveModel {
-        user_id: Set(input.user_id),
-        status: Set(input.status.as_str().to_owned()),
-        created_at: Set(at),
-        updated_at: Set(at),
-        ..Default::default()
-    }
-    .insert(conn)
-    .await
-    .map_err(|e| match e.sql_err() {
-        Some(SqlErr::ForeignKeyConstraintViolation(_)) => Error::unknown("user", input.user_id),
-        _ => Error::Db(e),
-    })?;
+    take_stock(conn, &lines).await?;
 
-    for (line, item, product) in &lines {
-        if product.stock.is_some() {
-            take_stock(conn, *line, item, product).await?;
-        }
-    }
-
-    let rows = order_item::Entity::insert_many(lines.iter().map(|(_, item, product)| {
-        order_item::ActiveModel {
-            order_id: Set(created.id),
-            product_id: Set(item.product_id),
-            quantity: Set(item.quantity),
-            price_cents_at_purchase: Set(product.price_cents),
-            ..Default::default()
-        }
-    }))
-    .exec_with_returning(conn)
-    .await?;
-    let mut rows = rows;
+    let payload = json!({
+        "user_id": input.user_id,
+        "status": input.status,
+        "items": lines.iter().map(|l| json!({
+            "product_id": l.item.product_id,
+            "quantity": l.item.quantity,
+            "price_cents_at_purchase": l.product.price_cents,
+        })).collect::<Vec<_>>(),
+        "total_amount_cents": total_amount_cents,
+    });
+    let mut rows = write_order(conn, input, &lines, &payload.to_string(), at).await?;
     rows.sort_by_key(|r| r.id);
+    if rows.len() != lines.len() {
+        return Err(Error::Db(sea_orm::DbErr::Custom(format!(
+            "the order was written with {} of its {} items",
+            rows.len(),
+            lines.len()
+        ))));
+    }
+    let order_id = rows[0].order_id;
     let items = rows
         .into_iter()
         .zip(&lines)
-        .map(|(row, (line, _, product))| {
-            let amount_cents = row
-                .quantity
-                .checked_mul(row.price_cents_at_purchase)
-                .ok_or_else(|| too_large(&line_field(*line)))?;
-            Ok(OrderItem {
-                id: row.id,
-                product_id: row.product_id,
-                product_name: product.name.clone(),
-                quantity: row.quantity,
-                price_cents_at_purchase: row.price_cents_at_purchase,
-                amount_cents,
-            })
+        .map(|(row, line)| OrderItem {
+            id: row.id,
+            product_id: row.product_id,
+            product_name: line.product.name.clone(),
+            quantity: row.quantity,
+            price_cents_at_purchase: row.price_cents_at_purchase,
+            amount_cents: line.amount_cents,
         })
-        .collect::<Result<Vec<_>, Error>>()?;
-    let order = assemble(
-        created.id,
-        created.user_id,
-        input.status,
-        created.created_at,
-        items,
-    )?;
-
-    let payload = json!({
-        "user_id": order.user_id,
-        "status": order.status,
-        "items": order.items.iter().map(|i| json!({
-            "product_id": i.product_id,
-            "quantity": i.quantity,
-            "price_cents_at_purchase": i.price_cents_at_purchase,
-        })).collect::<Vec<_>>(),
-        "total_amount_cents": order.total_amount_cents,
-    });
-    write_event(conn, order.id, "order_created", &payload, at).await?;
-    Ok(order)
+        .collect();
+    assemble(order_id, input.user_id, input.status, at, items)
 }
 
-/// Takes `item.quantity` units of a tracked product, or fails with OutOfStock for the line.
-async fn take_stock(
+/// A line of a new order, checked against its product.
+struct Line<'a> {
+    /// 1-based, as errors name it (`item 2`).
+    number: usize,
+    item: &'a NewOrderItem,
+    product: &'a product::Model,
+    amount_cents: i64,
+}
+
+/// Writes the order row, its items and its order_created event in one round trip, and returns
+/// the items as written.
+///
+/// A round trip is what an order costs (a thread hand-off per statement on SQLite, a network
+/// hop on PostgreSQL), so the three INSERTs travel together, each still through SeaORM's
+/// connection and so in the SQL log:
+/// - PostgreSQL: one statement, the INSERTs chained by data-modifying CTEs (`WITH new_order AS
+///   (INSERT .. RETURNING id), new_items AS (INSERT .. SELECT .. FROM new_order ..) ..`).
+/// - SQLite has no INSERT inside WITH, but sqlx runs a text of several statements in one call
+///   on its worker thread, binding the values in order. The items and the event find their
+///   order as `(SELECT max(id) FROM orders)`: the caller's transaction holds SQLite's write
+///   lock, and AUTOINCREMENT ids only grow, so the row just inserted is the newest.
+async fn write_order(
     conn: &impl ConnectionTrait,
-    line: usize,
-    item: &NewOrderItem,
-    product: &product::Model,
-) -> Result<(), Error> {
+    input: &NewOrder,
+    lines: &[Line<'_>],
+    payload: &str,
+    at: DateTime<Utc>,
+) -> Result<Vec<order_item::Model>, Error> {
+    let backend = conn.get_database_backend();
+    let mut sql = SqlText::new(backend);
+    let postgres = backend == DbBackend::Postgres;
+    if postgres {
+        sql.push("WITH new_order AS (");
+    }
+    sql.push("INSERT INTO orders (user_id, status, created_at, updated_at) VALUES (");
+    sql.bind(input.user_id);
+    sql.push(", ");
+    sql.bind(input.status.as_str());
+    sql.push(", ");
+    sql.bind(at);
+    sql.push(", ");
+    sql.bind(at);
+    if postgres {
+        sql.push(") RETURNING id), new_event AS (");
+        sql.push("INSERT INTO order_events (order_id, event_type, payload, created_at) ");
+        sql.push("SELECT id, 'order_created', ");
+    } else {
+        sql.push("); INSERT INTO order_events (order_id, event_type, payload, created_at) ");
+        sql.push("VALUES ((SELECT max(id) FROM orders), 'order_created', ");
+    }
+    sql.bind(payload);
+    sql.push(", ");
+    sql.bind(at);
+    if postgres {
+        sql.push(" FROM new_order), new_items AS (");
+    } else {
+        sql.push("); ");
+    }
+    sql.push("INSERT INTO order_items (order_id, product_id, quantity, price_cents_at_purchase) ");
+    sql.push(if postgres {
+        // VALUES names its columns column1, column2, ..; column1 keeps the lines in order.
+        "SELECT new_order.id, v.column2, v.column3, v.column4 FROM new_order, (VALUES "
+    } else {
+        "VALUES "
+    });
+    for (i, line) in lines.iter().enumerate() {
+        sql.push(if i == 0 { "(" } else { ", (" });
+        if postgres {
+            sql.bind(line.number as i64);
+        } else {
+            sql.push("(SELECT max(id) FROM orders)");
+        }
+        sql.push(", ");
+        sql.bind(line.item.product_id);
+        sql.push(", ");
+        sql.bind(line.item.quantity);
+        sql.push(", ");
+        sql.bind(line.product.price_cents);
+        sql.push(")");
+    }
+    if postgres {
+        sql.push(") AS v ORDER BY v.column1");
+    }
+    sql.push(" RETURNING id, order_id, product_id, quantity, price_cents_at_purchase");
+    if postgres {
+        sql.push(") SELECT * FROM new_items");
+    }
+    order_item::Entity::find()
+        .from_raw_sql(sql.statement())
+        .all(conn)
+        .await
+        .map_err(|e| match e.sql_err() {
+            Some(SqlErr::ForeignKeyConstraintViolation(_)) => Error::unknown("user", input.user_id),
+            _ => Error::Db(e),
+        })
+}
+
+/// Takes the units of every tracked product the order asks for, in one conditional UPDATE
+/// (`stock = stock - wanted WHERE stock >= wanted`, RETURNING the rows it changed), or fails
+/// with OutOfStock naming the first line that asks for more than is left.
+///
+/// Lines of one product are summed first, so an order cannot take more than the stock by
+/// splitting it over lines; the caller's transaction rolls the UPDATE back on a refusal.
+async fn take_stock(conn: &impl ConnectionTrait, lines: &[Line<'_>]) -> Result<(), Error> {
+    let mut wanted: Vec<(i64, i64)> = Vec::new();
+    for line in lines.iter().filter(|l| l.product.stock.is_some()) {
+        match wanted
+            .iter_mut()
+            .find(|(id, _)| *id == line.item.product_id)
+        {
+            Some((_, quantity)) => *quantity += line.item.quantity,
+            None => wanted.push((line.item.product_id, line.item.quantity)),
+        }
+    }
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let amount: Expr = match wanted.as_slice() {
+        [(_, quantity)] => Expr::val(*quantity),
+        [(first, quantity), rest @ ..] => rest
+            .iter()
+            .fold(
+                Expr::case(product::Column::Id.eq(*first), *quantity),
+                |case, (id, quantity)| case.case(product::Column::Id.eq(*id), *quantity),
+            )
+            .into(),
+        [] => unreachable!("checked above"),
+    };
     let taken = product::Entity::update_many()
         .col_expr(
             product::Column::Stock,
-            Expr::col(product::Column::Stock).sub(item.quantity),
+            Expr::col(product::Column::Stock).sub(amount.clone()),
         )
-        .filter(product::Column::Id.eq(item.product_id))
-        .filter(product::Column::Stock.gte(item.quantity))
-        .exec(conn)
+        .filter(match wanted.as_slice() {
+            [(id, _)] => product::Column::Id.eq(*id),
+            _ => product::Column::Id.is_in(wanted.iter().map(|(id, _)| *id)),
+        })
+        .filter(Expr::col(product::Column::Stock).gte(amount))
+        .exec_with_returning(conn)
         .await?;
-    if taken.rows_affected == 1 {
+    if taken.len() == wanted.len() {
         return Ok(());
     }
-    let available = product::Entity::find_by_id(item.product_id)
+    let (short, _) = *wanted
+        .iter()
+        .find(|(id, _)| !taken.iter().any(|p| p.id == *id))
+        .expect("fewer rows than products means one is missing");
+    let mut available = product::Entity::find_by_id(short)
         .one(conn)
         .await?
         .and_then(|p| p.stock)
         .unwrap_or(0);
+    let mut of_product = lines.iter().filter(|l| l.item.product_id == short);
+    let mut blamed = of_product.next().expect("a line asks for it");
+    for line in of_product {
+        if blamed.item.quantity > available {
+            break;
+        }
+        available -= blamed.item.quantity;
+        blamed = line;
+    }
     Err(Error::OutOfStock {
-        field: line_field(line),
-        product_id: item.product_id,
-        name: product.name.clone(),
+        field: line_field(blamed.number),
+        product_id: short,
+        name: blamed.product.name.clone(),
         available,
-        requested: item.quantity,
+        requested: blamed.item.quantity,
     })
 }
 
@@ -479,29 +598,21 @@ fn to_order(
 pub async fn list_orders(db: &Db, user_id: i64) -> Result<Vec<Order>, Error> {
     check_id("user", user_id)?;
     let conn = &**db;
-    let backend = db.backend();
-    let placeholder = if backend == sea_orm::DbBackend::Postgres {
-        "$1"
-    } else {
-        "?"
-    };
-    let sql = format!(
+    let mut sql = SqlText::new(db.backend());
+    sql.push(
         "SELECT o.id AS order_id, o.user_id, o.status, o.created_at, \
          i.id AS item_id, i.product_id, p.name AS product_name, i.quantity, \
          i.price_cents_at_purchase \
          FROM orders o \
          LEFT JOIN order_items i ON i.order_id = o.id \
          LEFT JOIN products p ON p.id = i.product_id \
-         WHERE o.user_id = {placeholder} \
-         ORDER BY o.id, i.id"
+         WHERE o.user_id = ",
     );
-    let rows = OrderItemRow::find_by_statement(sea_orm::Statement::from_sql_and_values(
-        backend,
-        sql,
-        [user_id.into()],
-    ))
-    .all(conn)
-    .await?;
+    sql.bind(user_id);
+    sql.push(" ORDER BY o.id, i.id");
+    let rows = OrderItemRow::find_by_statement(sql.statement())
+        .all(conn)
+        .await?;
     if rows.is_empty() {
         return if user::Entity::find_by_id(user_id).one(conn).await?.is_some() {
             Ok(Vec::new())

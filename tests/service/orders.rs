@@ -122,8 +122,37 @@ async fn out_of_stock_is_refused_and_nothing_written(t: TestDb) {
     // The first line's stock was taken inside the transaction and given back by the rollback.
     assert_eq!(stock_of(&t.db, plenty.id).await, Some(50));
     assert_eq!(stock_of(&t.db, scarce.id).await, Some(2));
+    // Lines of one product are summed: 1 + 2 of Scarce is more than its 2, and the line that
+    // goes over is the one named, with what the lines before it left.
+    let err = service::create_order(
+        &t.db,
+        new_order(u.id, &[(scarce.id, 1), (plenty.id, 4), (scarce.id, 2)]),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "item 3: product {} (Scarce) has 1 left, 2 requested",
+            scarce.id
+        )
+    );
+    assert_eq!(counts(&t.db).await, before);
+    assert_eq!(stock_of(&t.db, plenty.id).await, Some(50));
+    // Two tracked products and a split line in one order: all taken, items in line order.
+    let o = an_order(
+        &t.db,
+        u.id,
+        &[(plenty.id, 4), (scarce.id, 1), (plenty.id, 6)],
+    )
+    .await;
+    let lines: Vec<(i64, i64)> = o.items.iter().map(|i| (i.product_id, i.quantity)).collect();
+    assert_eq!(lines, [(plenty.id, 4), (scarce.id, 1), (plenty.id, 6)]);
+    assert!(o.items.windows(2).all(|w| w[0].id < w[1].id));
+    assert_eq!(stock_of(&t.db, plenty.id).await, Some(40));
+    assert_eq!(stock_of(&t.db, scarce.id).await, Some(1));
     // Exactly what is left can be sold; then nothing more.
-    an_order(&t.db, u.id, &[(scarce.id, 2)]).await;
+    an_order(&t.db, u.id, &[(scarce.id, 1)]).await;
     assert_eq!(stock_of(&t.db, scarce.id).await, Some(0));
     let err = service::create_order(&t.db, new_order(u.id, &[(scarce.id, 1)]))
         .await
