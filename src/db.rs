@@ -168,7 +168,8 @@ impl Recorder {
 /// Options for [`connect_with`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ConnectConfig {
-    /// The pool size; `None` picks 4 for SQLite (one writer beside readers) and 10 for PostgreSQL.
+    /// The pool size; `None` picks 4 for SQLite (beside its one writer connection) and 10 for
+    /// PostgreSQL.
     pub max_connections: Option<u32>,
 }
 
@@ -176,6 +177,9 @@ pub struct ConnectConfig {
 #[derive(Clone)]
 pub struct Db {
     conn: DatabaseConnection,
+    /// SQLite with a pool of several: the one connection write transactions use (see
+    /// [`Db::begin_write`]); `None` elsewhere.
+    writer: Option<DatabaseConnection>,
     recorder: Arc<Recorder>,
     clock: Clock,
     url: Arc<str>,
@@ -240,7 +244,8 @@ impl Db {
             _ => ("BEGIN", TransactionOptions::default()),
         };
         let start = Instant::now();
-        let result = self.conn.begin_with_options(options).await;
+        let conn = self.writer.as_ref().unwrap_or(&self.conn);
+        let result = conn.begin_with_options(options).await;
         set_tx(Some(NEXT_TX.fetch_add(1, Ordering::Relaxed)));
         self.recorder.record(&SqlEvent::Begin {
             sql,
@@ -272,6 +277,7 @@ impl Db {
         .await?;
         Ok(Db {
             conn: with_recorder(conn, &self.recorder),
+            writer: None,
             recorder: self.recorder.clone(),
             clock: self.clock.clone(),
             url: self.url.clone(),
@@ -283,6 +289,9 @@ impl Db {
     /// # Errors
     /// When the driver reports an error while closing.
     pub async fn close(self) -> Result<(), DbErr> {
+        if let Some(writer) = self.writer {
+            writer.close().await?;
+        }
         self.conn.close().await
     }
 }
@@ -371,8 +380,29 @@ pub async fn connect(url: &str) -> Result<Db, DbErr> {
 pub async fn connect_with(url: &str, config: ConnectConfig) -> Result<Db, DbErr> {
     let conn = open_pool(url, config).await?;
     let recorder = Arc::new(Recorder::default());
+    // SQLite lets one transaction write at a time, so write transactions share one connection:
+    // they queue for it in the pool instead of in SQLite's busy handler, and it keeps its page
+    // cache, which SQLite drops whenever a connection finds that another one wrote meanwhile
+    // (in a pool of 4 taken in turn, that is every transaction). Reads use the pool beside it.
+    let shared_memory = url.contains(":memory:") || url.contains("mode=memory");
+    let writer = if url.starts_with("sqlite:")
+        && !shared_memory
+        && config.max_connections.is_none_or(|n| n > 1)
+    {
+        let writer = open_pool(
+            url,
+            ConnectConfig {
+                max_connections: Some(1),
+            },
+        )
+        .await?;
+        Some(with_recorder(writer, &recorder))
+    } else {
+        None
+    };
     Ok(Db {
         conn: with_recorder(conn, &recorder),
+        writer,
         recorder,
         clock: Arc::new(Utc::now),
         url: url.into(),

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use orderdesk::cli::Cli;
+use orderdesk::cli::{Cli, Command};
 use orderdesk::commands;
 
 fn main() -> ExitCode {
@@ -11,10 +11,15 @@ fn main() -> ExitCode {
     // A second install (there is none) is the only failure, and harmless.
     let _ = color_eyre::install();
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    // The TUI keeps drawing while requests run, so it gets worker threads; a command runs one
+    // thing after another, which one thread does without waking others for every statement.
+    let interactive = matches!(cli.command, None | Some(Command::Bench { tui: true, .. }));
+    let mut builder = if interactive {
+        tokio::runtime::Builder::new_multi_thread()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

@@ -152,6 +152,18 @@ fn bench_never_reads_database_url_and_verifies_the_checksum() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("phase A: 40 orders"));
 }
 
+#[test]
+fn bench_tui_needs_a_database_url() {
+    let out = bare().args(["bench", "--tui"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("bench --tui: give the database to measure with --database-url"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// The password of a database URL shows nowhere: not in output, --echo, errors.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_password_in_the_url_never_shows() {

@@ -11,6 +11,7 @@ crate::on_both_backends!(
     seed_stats_and_migrate,
     echo_events_and_lazy,
     bench_refuses_tables_unless_fresh,
+    bench_tui_times_every_list,
 );
 
 fn id(v: &Value) -> String {
@@ -436,4 +437,67 @@ async fn bench_refuses_tables_unless_fresh(t: TestDb) {
     // list_orders: 1 statement for each of the 30 users with orders (orders joined to items and
     // products), 2 for the 970 without (the second tells "no orders" from "no such user").
     assert_eq!(lines[2]["statements_per_op"], 1.97);
+}
+
+async fn bench_tui_times_every_list(t: TestDb) {
+    let err = fails(&t.url, &["bench", "--tui"], 1);
+    assert!(
+        err.contains("bench --tui: the database has no users: seed it first"),
+        "{err}"
+    );
+    ok(
+        &t.url,
+        &[
+            "seed",
+            "--users",
+            "40",
+            "--products",
+            "30",
+            "--orders",
+            "300",
+        ],
+    );
+    let before = json(&t.url, &["stats"]);
+    let out = crate::od(&t.url).args(["bench", "--tui"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines = bench_lines(&out.stdout);
+    let phase = |l: &Value| l["phase"].as_str().unwrap().to_owned();
+    let phases: Vec<String> = lines.iter().map(phase).collect();
+    assert_eq!(
+        phases,
+        ["first_frame", "keys", "keys", "keys", "keys", "rss"]
+    );
+    assert!(lines[0]["ms"].as_f64().unwrap() > 0.0);
+    assert!(
+        lines[0]["rows"].as_u64().unwrap() > 0,
+        "the first frame has rows"
+    );
+    // Each list: the key that opens it, 20 PgDn, 20 PgUp, 10 Down, then a filter typed a letter
+    // at a time and cleared (and on orders, every status filter in turn).
+    let keys: Vec<(String, u64)> = lines[1..5]
+        .iter()
+        .map(|l| {
+            assert!(l["median_ms"].as_f64().unwrap() <= l["max_ms"].as_f64().unwrap());
+            (
+                l["screen"].as_str().unwrap().to_owned(),
+                l["keys"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("users".to_owned(), 1 + 50 + 7),
+            ("products".to_owned(), 1 + 50 + 5),
+            ("orders".to_owned(), 1 + 50 + 6 + 7 + 1),
+            ("all".to_owned(), 58 + 56 + 65),
+        ]
+    );
+    assert!(lines[5]["peak_mib"].as_f64().unwrap() > 1.0);
+    // It only reads.
+    assert_eq!(json(&t.url, &["stats"]), before);
 }
