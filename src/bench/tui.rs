@@ -89,9 +89,10 @@ fn script(screen: Screen) -> Vec<KeyCode> {
         Screen::Users => keys.extend(filter("smith")),
         Screen::Products => keys.extend(filter("tea")),
         Screen::Orders => {
-            // Every status filter in turn and back to none, then a customer filter.
+            // Every status filter in turn and back to none, then a customer filter that
+            // matches every customer (s .. seed), many (seed4), a few (seed42), then none.
             keys.extend(std::iter::repeat_n(KeyCode::Char('f'), 6));
-            keys.extend(filter("smith"));
+            keys.extend(filter("seed42x"));
             keys.push(KeyCode::Esc);
         }
         _ => {}

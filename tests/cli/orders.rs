@@ -493,8 +493,8 @@ async fn bench_tui_times_every_list(t: TestDb) {
         [
             ("users".to_owned(), 1 + 50 + 7),
             ("products".to_owned(), 1 + 50 + 5),
-            ("orders".to_owned(), 1 + 50 + 6 + 7 + 1),
-            ("all".to_owned(), 58 + 56 + 65),
+            ("orders".to_owned(), 1 + 50 + 6 + 9 + 1),
+            ("all".to_owned(), 58 + 56 + 67),
         ]
     );
     assert!(lines[5]["peak_mib"].as_f64().unwrap() > 1.0);

@@ -12,6 +12,7 @@ crate::on_both_backends!(
     demo_seed_is_deterministic_and_complete,
     seeds_refuse_a_database_with_orders,
     scale_seed_writes_consistent_rows,
+    customer_filter_finds_orders_of_no_few_and_many_customers,
     migrate_fresh_empties_and_down_drops,
 );
 
@@ -237,4 +238,87 @@ async fn migrate_fresh_empties_and_down_drops(t: TestDb) {
             .unwrap()
             .is_empty()
     );
+}
+
+/// Every page of orders `query` lists, newest first: (order id, status).
+async fn all_pages(db: &db::Db, query: OrderQuery) -> Vec<(i64, Status)> {
+    let mut out = Vec::new();
+    let mut before = None;
+    loop {
+        let page = service::list_orders_page(
+            db,
+            OrderQuery {
+                before,
+                ..query.clone()
+            },
+        )
+        .await
+        .unwrap();
+        let Some(last) = page.last() else { break };
+        before = Some(last.order.id);
+        out.extend(page.iter().map(|o| (o.order.id, o.order.status)));
+    }
+    out
+}
+
+/// The customer filter takes three paths (no customer matches; a few, read by index; many,
+/// scanned): each lists exactly the orders whose customer's email or name holds the text.
+async fn customer_filter_finds_orders_of_no_few_and_many_customers(t: TestDb) {
+    let spec = ScaleSeed {
+        users: 600,
+        products: 5,
+        orders: 1500,
+        seed: 3,
+        today: day(),
+    };
+    seed::seed_scale(&t.db, spec, &|_| {}).await.unwrap();
+    let mut everything = Vec::new();
+    let mut before = None;
+    loop {
+        let page = service::list_orders_page(
+            &t.db,
+            OrderQuery {
+                limit: Some(1000),
+                before,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let Some(last) = page.last() else { break };
+        before = Some(last.order.id);
+        everything.extend(page);
+    }
+    assert_eq!(everything.len(), 1500);
+    // seed@ matches no one; seed12@ one user; seed1 111 of them; seed and Example all 600.
+    for text in ["seed@", "seed12@", "SEED1", "seed", "Example"] {
+        let needle = text.to_lowercase();
+        for (status, limit) in [(None, Some(1000)), (Some(Status::Delivered), Some(7))] {
+            let want: Vec<(i64, Status)> = everything
+                .iter()
+                .filter(|o| {
+                    o.customer_email.to_lowercase().contains(&needle)
+                        || o.customer_name.to_lowercase().contains(&needle)
+                })
+                .filter(|o| status.is_none_or(|s| o.order.status == s))
+                .map(|o| (o.order.id, o.order.status))
+                .collect();
+            let got = all_pages(
+                &t.db,
+                OrderQuery {
+                    customer: Some(text.to_owned()),
+                    status,
+                    limit,
+                    ..Default::default()
+                },
+            )
+            .await;
+            assert_eq!(got, want, "{text} {status:?}");
+            if text == "seed@" {
+                assert!(got.is_empty());
+            } else {
+                assert!(!got.is_empty(), "{text} {status:?}");
+            }
+        }
+    }
 }
