@@ -74,7 +74,7 @@ pub enum Command {
         /// Keep the SQL log on during the timed loops (to measure what it costs)
         #[arg(long)]
         sql_log: bool,
-        /// Connections in the pool (default: as the app opens it, 4 on SQLite, 10 on PostgreSQL)
+        /// Connections in the pool (default: as the app opens it: 2, and on SQLite a writer beside them)
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
         pool: Option<u32>,
         /// Instead of W1: time the TUI on the --database-url database (a seeded one), from

@@ -61,6 +61,14 @@ impl Entry {
 
     /// The inlined statement shortened for a one-line view: a SELECT's column list becomes `…`.
     pub fn compact(&self, backend: DbBackend) -> String {
+        let tables = self.inserted_tables();
+        if tables.len() > 1 {
+            return format!(
+                "{} INSERTs in one round trip: {}",
+                tables.len(),
+                tables.join(", ")
+            );
+        }
         let full = self.inlined(backend);
         if !self.is_select() {
             return full;
@@ -73,6 +81,20 @@ impl Entry {
             }
             _ => full,
         }
+    }
+
+    /// The tables its INSERTs write, in order: more than one for create_order's single round
+    /// trip (several statements on SQLite, INSERTs chained by WITH on PostgreSQL).
+    pub fn inserted_tables(&self) -> Vec<&str> {
+        self.sql
+            .match_indices("INSERT INTO ")
+            .filter_map(|(at, word)| {
+                self.sql[at + word.len()..]
+                    .split([' ', '('])
+                    .next()
+                    .map(|t| t.trim_matches('"'))
+            })
+            .collect()
     }
 
     /// Whether it is a SELECT.
@@ -359,6 +381,37 @@ mod tests {
         assert_eq!(s[1].n_plus_one, None, "writes are never an N+1");
         assert_eq!(s[2].n_plus_one, None, "twice is not three times");
         assert_eq!(s[0].elapsed, Duration::from_millis(4));
+    }
+
+    #[test]
+    fn a_round_trip_of_several_inserts_is_named_by_its_tables() {
+        let batch = entry(
+            1,
+            "INSERT INTO orders (user_id) VALUES (?); INSERT INTO order_events (order_id) \
+             VALUES (1); INSERT INTO order_items (order_id) VALUES (1) RETURNING id",
+            1,
+        );
+        assert_eq!(
+            batch.compact(DbBackend::Sqlite),
+            "3 INSERTs in one round trip: orders, order_events, order_items"
+        );
+        let cte = entry(
+            2,
+            "WITH new_order AS (INSERT INTO orders (user_id) VALUES ($1) RETURNING id), \
+             new_items AS (INSERT INTO order_items (order_id) SELECT id FROM new_order \
+             RETURNING id) SELECT * FROM new_items",
+            1,
+        );
+        assert_eq!(
+            cte.compact(DbBackend::Postgres),
+            "2 INSERTs in one round trip: orders, order_items"
+        );
+        let one = entry(3, "INSERT INTO \"users\" (\"email\") VALUES ('a')", 1);
+        assert_eq!(one.inserted_tables(), ["users"]);
+        assert!(
+            one.compact(DbBackend::Sqlite)
+                .starts_with("INSERT INTO \"users\"")
+        );
     }
 
     #[test]
