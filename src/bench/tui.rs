@@ -90,9 +90,12 @@ fn script(screen: Screen) -> Vec<KeyCode> {
         Screen::Products => keys.extend(filter("tea")),
         Screen::Orders => {
             // Every status filter in turn and back to none, then a customer filter that
-            // matches every customer (s .. seed), many (seed4), a few (seed42), then none.
+            // matches every customer (s .. seed), many (seed4), a few (seed42), then none;
+            // then the same with the status filter on confirmed.
             keys.extend(std::iter::repeat_n(KeyCode::Char('f'), 6));
             keys.extend(filter("seed42x"));
+            keys.extend(std::iter::repeat_n(KeyCode::Char('f'), 2));
+            keys.extend(filter("seed42"));
             keys.push(KeyCode::Esc);
         }
         _ => {}

@@ -264,7 +264,7 @@ async fn seed_stats_and_migrate(t: TestDb) {
     assert!(err.contains("required"), "{err}");
 
     let fresh = json(url, &["migrate", "fresh"]);
-    assert_eq!(fresh["total"], 1);
+    assert_eq!(fresh["total"], 2);
     assert_eq!(total(url, &["order", "list"]), 0);
     let scale = json(
         url,
@@ -282,10 +282,15 @@ async fn seed_stats_and_migrate(t: TestDb) {
     assert_eq!(total(url, &["user", "list"]), 10);
     assert_eq!(total(url, &["order", "list", "--limit", "1000"]), 120);
 
+    // down rolls back the last migration (the customer-and-status index), then the one before.
+    let down = json(url, &["migrate", "down"]);
+    assert_eq!(down["migrations"][0]["applied"], true);
+    assert_eq!(down["migrations"][1]["applied"], false);
     let down = json(url, &["migrate", "down"]);
     assert_eq!(down["migrations"][0]["applied"], false);
     let up = json(url, &["migrate", "up"]);
     assert_eq!(up["migrations"][0]["applied"], true);
+    assert_eq!(up["migrations"][1]["applied"], true);
     assert_eq!(total(url, &["order", "list"]), 0);
 }
 
@@ -493,8 +498,8 @@ async fn bench_tui_times_every_list(t: TestDb) {
         [
             ("users".to_owned(), 1 + 50 + 7),
             ("products".to_owned(), 1 + 50 + 5),
-            ("orders".to_owned(), 1 + 50 + 6 + 9 + 1),
-            ("all".to_owned(), 58 + 56 + 67),
+            ("orders".to_owned(), 1 + 50 + 6 + 9 + 2 + 8 + 1),
+            ("all".to_owned(), 58 + 56 + 77),
         ]
     );
     assert!(lines[5]["peak_mib"].as_f64().unwrap() > 1.0);

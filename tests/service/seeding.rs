@@ -216,7 +216,7 @@ async fn migrate_fresh_empties_and_down_drops(t: TestDb) {
             .iter()
             .filter(|m| m.1)
             .count(),
-        1
+        2
     );
     db::migrate_down(&t.db, None).await.unwrap();
     assert!(
