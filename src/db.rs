@@ -383,9 +383,8 @@ pub async fn connect_with(url: &str, config: ConnectConfig) -> Result<Db, DbErr>
     // they queue for it in the pool instead of in SQLite's busy handler, and it keeps its page
     // cache, which SQLite drops whenever a connection finds that another one wrote meanwhile
     // (in a pool taken in turn, that is nearly every transaction). Reads use the pool beside it.
-    let shared_memory = url.contains(":memory:") || url.contains("mode=memory");
     let writer = if url.starts_with("sqlite:")
-        && !shared_memory
+        && !is_in_memory(url)
         && config.max_connections.is_none_or(|n| n > 1)
     {
         let writer = open_pool(
@@ -421,6 +420,12 @@ fn with_recorder(mut conn: DatabaseConnection, recorder: &Arc<Recorder>) -> Data
     conn
 }
 
+/// Whether a SQLite URL names an in-memory database (which has no folder, and which a second
+/// pool would not share).
+fn is_in_memory(url: &str) -> bool {
+    url.contains(":memory:") || url.contains("mode=memory")
+}
+
 async fn open_pool(url: &str, config: ConnectConfig) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
@@ -430,9 +435,8 @@ async fn open_pool(url: &str, config: ConnectConfig) -> Result<DatabaseConnectio
     if url.starts_with("sqlite:") {
         let parsed = SqliteConnectOptions::from_str(url)
             .map_err(|e| DbErr::Custom(format!("database URL: {e}")))?;
-        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
         if let Some(parent) = parsed.get_filename().parent()
-            && !in_memory
+            && !is_in_memory(url)
             && !parent.as_os_str().is_empty()
         {
             std::fs::create_dir_all(parent)

@@ -170,24 +170,18 @@ async fn scale_seed_writes_consistent_rows(t: TestDb) {
         s.orders_by_status
     );
     // Every order has items and a created event; dates in the year before the day.
-    let mut before = None;
-    loop {
-        let page = service::list_orders_page(
-            &t.db,
-            OrderQuery {
-                limit: Some(1000),
-                before,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-        let Some(last) = page.last() else { break };
-        before = Some(last.order.id);
-        for o in &page {
-            assert!(!o.order.items.is_empty());
-            assert!(o.order.created_at.date_naive() < day());
-        }
+    let orders = all_pages(
+        &t.db,
+        OrderQuery {
+            limit: Some(1000),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(orders.len(), 700);
+    for o in &orders {
+        assert!(!o.order.items.is_empty());
+        assert!(o.order.created_at.date_naive() < day());
     }
     let d = service::get_order(&t.db, 1).await.unwrap();
     assert_eq!(d.events[0].event_type, "order_created");
@@ -240,8 +234,8 @@ async fn migrate_fresh_empties_and_down_drops(t: TestDb) {
     );
 }
 
-/// Every page of orders `query` lists, newest first: (order id, status).
-async fn all_pages(db: &db::Db, query: OrderQuery) -> Vec<(i64, Status)> {
+/// Every order `query` lists, page after page, newest first.
+async fn all_pages(db: &db::Db, query: OrderQuery) -> Vec<service::OrderSummary> {
     let mut out = Vec::new();
     let mut before = None;
     loop {
@@ -256,7 +250,7 @@ async fn all_pages(db: &db::Db, query: OrderQuery) -> Vec<(i64, Status)> {
         .unwrap();
         let Some(last) = page.last() else { break };
         before = Some(last.order.id);
-        out.extend(page.iter().map(|o| (o.order.id, o.order.status)));
+        out.extend(page);
     }
     out
 }
@@ -272,23 +266,14 @@ async fn customer_filter_finds_orders_of_no_few_and_many_customers(t: TestDb) {
         today: day(),
     };
     seed::seed_scale(&t.db, spec, &|_| {}).await.unwrap();
-    let mut everything = Vec::new();
-    let mut before = None;
-    loop {
-        let page = service::list_orders_page(
-            &t.db,
-            OrderQuery {
-                limit: Some(1000),
-                before,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-        let Some(last) = page.last() else { break };
-        before = Some(last.order.id);
-        everything.extend(page);
-    }
+    let everything = all_pages(
+        &t.db,
+        OrderQuery {
+            limit: Some(1000),
+            ..Default::default()
+        },
+    )
+    .await;
     assert_eq!(everything.len(), 1500);
     // seed@ matches no one; seed12@ one user; seed1 111 of them; seed and Example all 600.
     for text in ["seed@", "seed12@", "SEED1", "seed", "Example"] {
@@ -303,7 +288,7 @@ async fn customer_filter_finds_orders_of_no_few_and_many_customers(t: TestDb) {
                 .filter(|o| status.is_none_or(|s| o.order.status == s))
                 .map(|o| (o.order.id, o.order.status))
                 .collect();
-            let got = all_pages(
+            let got: Vec<(i64, Status)> = all_pages(
                 &t.db,
                 OrderQuery {
                     customer: Some(text.to_owned()),
@@ -312,7 +297,10 @@ async fn customer_filter_finds_orders_of_no_few_and_many_customers(t: TestDb) {
                     ..Default::default()
                 },
             )
-            .await;
+            .await
+            .iter()
+            .map(|o| (o.order.id, o.order.status))
+            .collect();
             assert_eq!(got, want, "{text} {status:?}");
             if text == "seed@" {
                 assert!(got.is_empty());
