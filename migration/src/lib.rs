@@ -5,6 +5,8 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_tables;
 mod m20261122_000002_orders_user_status_index;
+mod m20261124_000003_drop_order_items_product_index;
+mod m20261124_000004_order_ids_without_autoincrement;
 
 /// The list of orderdesk's migrations.
 pub struct Migrator;
@@ -15,6 +17,8 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_create_tables::Migration),
             Box::new(m20261122_000002_orders_user_status_index::Migration),
+            Box::new(m20261124_000003_drop_order_items_product_index::Migration),
+            Box::new(m20261124_000004_order_ids_without_autoincrement::Migration),
         ]
     }
 }

@@ -335,7 +335,8 @@ struct Line<'a> {
 /// - SQLite has no INSERT inside WITH, but sqlx runs a text of several statements in one call
 ///   on its worker thread, binding the values in order. The items and the event find their
 ///   order as `(SELECT max(id) FROM orders)`: the caller's transaction holds SQLite's write
-///   lock, and AUTOINCREMENT ids only grow, so the row just inserted is the newest.
+///   lock, and SQLite gives a new row the largest id plus one (orders are never deleted), so
+///   the row just inserted is the newest.
 async fn write_order(
     conn: &impl ConnectionTrait,
     input: &NewOrder,

@@ -264,7 +264,7 @@ async fn seed_stats_and_migrate(t: TestDb) {
     assert!(err.contains("required"), "{err}");
 
     let fresh = json(url, &["migrate", "fresh"]);
-    assert_eq!(fresh["total"], 2);
+    assert_eq!(fresh["total"], 4);
     assert_eq!(total(url, &["order", "list"]), 0);
     let scale = json(
         url,
@@ -282,15 +282,23 @@ async fn seed_stats_and_migrate(t: TestDb) {
     assert_eq!(total(url, &["user", "list"]), 10);
     assert_eq!(total(url, &["order", "list", "--limit", "1000"]), 120);
 
-    // down rolls back the last migration (the customer-and-status index), then the one before.
-    let down = json(url, &["migrate", "down"]);
-    assert_eq!(down["migrations"][0]["applied"], true);
-    assert_eq!(down["migrations"][1]["applied"], false);
-    let down = json(url, &["migrate", "down"]);
-    assert_eq!(down["migrations"][0]["applied"], false);
+    // down rolls back the last migration, then the one before, one at a time, down to no
+    // tables; up applies them all again.
+    let applied = |report: &serde_json::Value| -> Vec<bool> {
+        report["migrations"]
+            .as_array()
+            .expect("migrations")
+            .iter()
+            .map(|m| m["applied"].as_bool().expect("applied"))
+            .collect()
+    };
+    for left in (0..4).rev() {
+        let down = json(url, &["migrate", "down"]);
+        let expected: Vec<bool> = (0..4).map(|i| i < left).collect();
+        assert_eq!(applied(&down), expected);
+    }
     let up = json(url, &["migrate", "up"]);
-    assert_eq!(up["migrations"][0]["applied"], true);
-    assert_eq!(up["migrations"][1]["applied"], true);
+    assert_eq!(applied(&up), [true; 4]);
     assert_eq!(total(url, &["order", "list"]), 0);
 }
 

@@ -6,7 +6,7 @@ use orderdesk::service::seed::{self, ScaleSeed};
 use orderdesk::service::{self, ListQuery, OrderQuery, Status};
 
 use crate::backend::TestDb;
-use crate::{a_user, counts};
+use crate::{a_product, a_user, an_order, counts};
 
 crate::on_both_backends!(
     demo_seed_is_deterministic_and_complete,
@@ -14,6 +14,7 @@ crate::on_both_backends!(
     scale_seed_writes_consistent_rows,
     customer_filter_finds_orders_of_no_few_and_many_customers,
     migrate_fresh_empties_and_down_drops,
+    rebuilding_the_order_tables_keeps_every_row,
 );
 
 fn day() -> NaiveDate {
@@ -210,7 +211,7 @@ async fn migrate_fresh_empties_and_down_drops(t: TestDb) {
             .iter()
             .filter(|m| m.1)
             .count(),
-        2
+        4
     );
     db::migrate_down(&t.db, None).await.unwrap();
     assert!(
@@ -231,6 +232,48 @@ async fn migrate_fresh_empties_and_down_drops(t: TestDb) {
             .await
             .unwrap()
             .is_empty()
+    );
+}
+
+/// The last migration rebuilds the order tables on SQLite (without AUTOINCREMENT) and its down
+/// rebuilds them with it: both keep every row with its id, and orders placed afterwards get new
+/// ids with their items and events attached.
+async fn rebuilding_the_order_tables_keeps_every_row(t: TestDb) {
+    seed::seed_demo(&t.db, day()).await.unwrap();
+    let before = counts(&t.db).await;
+    let newest = all_pages(&t.db, OrderQuery::default()).await[0].order.id;
+    let detail = service::get_order(&t.db, newest).await.unwrap();
+    let mug = a_product(&t.db, "Rebuild mug", 450, Some(10)).await.id;
+    let ada = a_user(&t.db, "rebuild@example.com").await.id;
+    for (placed_before, step) in [(0, "down"), (1, "up")] {
+        if step == "down" {
+            db::migrate_down(&t.db, Some(1)).await.unwrap();
+        } else {
+            db::migrate(&t.db).await.unwrap();
+        }
+        assert_eq!(
+            counts(&t.db).await.orders,
+            before.orders + placed_before,
+            "{step}"
+        );
+        let again = service::get_order(&t.db, detail.order.id).await.unwrap();
+        assert_eq!(again.order, detail.order, "{step}");
+        assert_eq!(again.events, detail.events, "{step}");
+        let placed = an_order(&t.db, ada, &[(mug, 2)]).await;
+        assert!(
+            placed.id > newest,
+            "{step}: id {} given out again",
+            placed.id
+        );
+        let shown = service::get_order(&t.db, placed.id).await.unwrap();
+        assert_eq!(shown.order.items.len(), 1, "{step}");
+        assert_eq!(shown.events.len(), 1, "{step}");
+        assert_eq!(shown.events[0].event_type, "order_created", "{step}");
+    }
+    let after = counts(&t.db).await;
+    assert_eq!(
+        (after.orders, after.items, after.events),
+        (before.orders + 2, before.items + 2, before.events + 2)
     );
 }
 
