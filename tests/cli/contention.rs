@@ -78,6 +78,7 @@ async fn clerks_never_oversell(backend: Backend, processes: usize) {
         sold += s;
         refused += r;
     }
+    eprintln!("{processes} processes: {sold} sold, {refused} refused as out of stock");
     assert_eq!((sold, refused), (STOCK as usize, ATTEMPTS - STOCK as usize));
     let left = json(&url, &["product", "show", &pid.to_string()]);
     assert_eq!(left["stock"], 0);

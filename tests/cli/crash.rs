@@ -135,5 +135,9 @@ async fn kill_9_never_leaves_half_an_order(t: TestDb) {
         .unwrap()[0]
         .stock
         .unwrap();
+    eprintln!(
+        "{} orders after the kills: {sold} units sold, {stock} in stock",
+        orders.len()
+    );
     assert_eq!(stock + sold, START);
 }
