@@ -127,6 +127,17 @@ fn db_reason(err: &DbErr) -> String {
     }
 }
 
+/// Whether the database was out of reach (rather than refusing the work).
+fn is_outage(err: &DbErr) -> bool {
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Query(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e)) => {
+            connection_lost(e)
+        }
+        _ => false,
+    }
+}
+
 /// Whether a statement failed because the connection broke (the server went away), not
 /// because the database refused it.
 fn connection_lost(err: &sea_orm::sqlx::Error) -> bool {
@@ -168,6 +179,12 @@ impl Error {
             what,
             id,
         }
+    }
+
+    /// Whether the database could not be reached (the server is down or restarting, or the
+    /// connection broke): the same work may succeed when tried again.
+    pub fn is_outage(&self) -> bool {
+        matches!(self, Error::Db(e) if is_outage(e))
     }
 
     /// The field the error is about, if any.

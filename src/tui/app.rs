@@ -290,6 +290,9 @@ pub struct Message {
     pub text: String,
     /// Whether it reports a failure.
     pub error: bool,
+    /// Whether the failure was the database being out of reach; the next answer that comes
+    /// back replaces it.
+    pub outage: bool,
 }
 
 /// The whole state of the TUI.
@@ -424,6 +427,16 @@ impl App {
         self.message = Some(Message {
             text: text.into(),
             error: false,
+            outage: false,
+        });
+    }
+
+    /// A key that cannot do what it asks, said in the message line.
+    fn refuse(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: true,
+            outage: false,
         });
     }
 
@@ -436,7 +449,11 @@ impl App {
                 view.info.what.order_id()
             ));
         }
-        self.message = Some(Message { text, error: true });
+        self.message = Some(Message {
+            text,
+            error: true,
+            outage: err.is_outage(),
+        });
     }
 
     fn paused(&self) -> bool {
@@ -492,6 +509,9 @@ impl App {
                 };
                 if slot != Slot::Write && self.latest.get(&slot) != Some(&seq) {
                     return Vec::new(); // stale: a newer request for the same place is out
+                }
+                if response.succeeded() && self.message.as_ref().is_some_and(|m| m.outage) {
+                    self.say("The database answers again.");
                 }
                 self.on_response(response)
             }
@@ -594,10 +614,7 @@ impl App {
             }
             KeyCode::Char('t') => {
                 if self.paused() {
-                    self.message = Some(Message {
-                        text: "A transaction is paused: y commits it, r rolls it back.".to_owned(),
-                        error: true,
-                    });
+                    self.refuse("A transaction is paused: y commits it, r rolls it back.");
                 } else {
                     self.stepper.on = !self.stepper.on;
                     self.stepper.view = None;
@@ -887,12 +904,7 @@ impl App {
                 question: format!("Move order {id} from {status} to {next}?"),
                 on_yes: OnYes::Run(Request::SetStatus(id, next)),
             })),
-            None => {
-                self.message = Some(Message {
-                    text: format!("Order {id} is {status}, which is final."),
-                    error: true,
-                })
-            }
+            None => self.refuse(format!("Order {id} is {status}, which is final.")),
         }
     }
 
@@ -903,10 +915,7 @@ impl App {
                 on_yes: OnYes::Run(Request::Cancel(id)),
             }));
         } else {
-            self.message = Some(Message {
-                text: format!("Order {id} is {status} and cannot be cancelled."),
-                error: true,
-            });
+            self.refuse(format!("Order {id} is {status} and cannot be cancelled."));
         }
     }
 

@@ -219,6 +219,30 @@ pub enum Response {
     Events(Result<Vec<service::OrderEvent>, Error>),
 }
 
+impl Response {
+    /// Whether the database did the work (a refusal is an answer too; only an `Ok` counts).
+    pub fn succeeded(&self) -> bool {
+        match self {
+            Response::Users(r) | Response::PickUsers(r) => r.is_ok(),
+            Response::Products(r) | Response::PickProducts(r) => r.is_ok(),
+            Response::Orders(r) => r.is_ok(),
+            Response::Order(r) | Response::Peeked(_, r) => r.is_ok(),
+            Response::Dashboard(r) => r.is_ok(),
+            Response::IsEmpty(r) => r.is_ok(),
+            Response::Seeded(r) => r.is_ok(),
+            Response::UserSaved(r) => r.is_ok(),
+            Response::ProductSaved(r) => r.is_ok(),
+            Response::Deleted(_, r) => r.is_ok(),
+            Response::OrderPlaced(r) | Response::StatusSet(r) => r.is_ok(),
+            Response::Cancelled(r) => r.is_ok(),
+            Response::Explained(r) => r.is_ok(),
+            Response::StepPaused(r) => r.is_ok(),
+            Response::StepFinished(r) => r.is_ok(),
+            Response::Events(r) => r.is_ok(),
+        }
+    }
+}
+
 /// How many rows a pick list shows.
 pub const PICK_ROWS: u64 = 6;
 

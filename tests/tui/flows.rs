@@ -16,6 +16,7 @@ crate::on_both_backends!(
     deleting_a_user_with_orders_is_refused_with_the_reason,
     text_fields_take_every_printable_key,
     stale_answers_are_dropped,
+    an_outage_message_gives_way_when_the_database_answers_again,
 );
 
 async fn orders_of(h: &Harness, email: &str) -> Vec<service::Order> {
@@ -340,6 +341,39 @@ async fn stale_answers_are_dropped(t: TestDb) {
     h.app.update(Event::Response(first[0].seq, older));
     let emails: Vec<&str> = h.app.users.rows.iter().map(|u| u.email.as_str()).collect();
     assert_eq!(emails, ["ada@example.com"]);
+}
+
+async fn an_outage_message_gives_way_when_the_database_answers_again(t: TestDb) {
+    let mut h = Harness::demo(t, 80, 24).await;
+    let timeout = || {
+        service::Error::Db(sea_orm::DbErr::ConnectionAcquire(
+            sea_orm::ConnAcquireErr::Timeout,
+        ))
+    };
+    let asked = h.app.update(Event::Key(KeyCode::Char('2').into()));
+    h.app.update(Event::Response(
+        asked[0].seq,
+        Response::Products(Err(timeout())),
+    ));
+    let message = h.app.message.clone().unwrap();
+    assert!(message.error && message.outage, "{message:?}");
+    assert!(h.screen().contains("did not answer"), "{}", h.screen());
+    h.key(KeyCode::Char('1')).await;
+    assert_eq!(
+        h.app.message.as_ref().map(|m| (m.text.as_str(), m.error)),
+        Some(("The database answers again.", false))
+    );
+    // A refusal is not an outage: it stays until something else is said.
+    let asked = h.app.update(Event::Key(KeyCode::Char('2').into()));
+    let refused = service::Error::invalid("filter", "too long");
+    h.app.update(Event::Response(
+        asked[0].seq,
+        Response::Products(Err(refused)),
+    ));
+    h.key(KeyCode::Char('1')).await;
+    let message = h.app.message.clone().unwrap();
+    assert!(message.error && !message.outage, "{message:?}");
+    assert!(message.text.contains("too long"), "{message:?}");
 }
 
 mod stepper {

@@ -320,6 +320,11 @@ async fn a_server_restart_fails_one_operation_and_the_next_succeeds() {
     cluster.pg_ctl(&["start"]);
     key(&mut app, &env, KeyCode::Char('1')).await;
     assert_eq!(app.users.rows.len(), 1, "{:?}", app.message);
+    let message = app.message.clone().expect("a message");
+    assert_eq!(
+        (message.text.as_str(), message.error),
+        ("The database answers again.", false)
+    );
     key(&mut app, &env, KeyCode::Char('2')).await;
     assert_eq!(app.products.rows.len(), 1, "{:?}", app.message);
     wait_for(&seen, "an order placed after the restart", |s| {
