@@ -80,7 +80,10 @@ async fn kill_9_never_leaves_half_an_order(t: TestDb) {
         inside > KILLS / 2,
         "only {inside} of {KILLS} kills landed inside a transaction"
     );
-    eprintln!("{inside} of {KILLS} kills landed inside a transaction");
+    eprintln!(
+        "{:?}: {inside} of {KILLS} kills landed inside a transaction",
+        t.backend
+    );
 
     let db = &t.db;
     let mut orders = Vec::new();
@@ -136,7 +139,8 @@ async fn kill_9_never_leaves_half_an_order(t: TestDb) {
         .stock
         .unwrap();
     eprintln!(
-        "{} orders after the kills: {sold} units sold, {stock} in stock",
+        "{:?}: {} orders after the kills, each whole; {sold} units sold + {stock} in stock",
+        t.backend,
         orders.len()
     );
     assert_eq!(stock + sold, START);
