@@ -110,31 +110,28 @@ pub enum Error {
 
 /// A database failure in words a user can act on.
 fn db_reason(err: &DbErr) -> String {
+    outage_reason(err).unwrap_or_else(|| format!("database error: {err}"))
+}
+
+/// What to tell the user when the database was out of reach (rather than refusing the work):
+/// the pool's deadline passed, or the connection broke; `None` for any other failure.
+fn outage_reason(err: &DbErr) -> Option<String> {
     match err {
-        DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout) => format!(
+        DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout) => Some(format!(
             "the database did not answer within {} s (is the server running?); try again",
             crate::db::ACQUIRE_TIMEOUT.as_secs()
-        ),
-        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => {
-            format!("lost the connection to the database ({err}); try again")
-        }
+        )),
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => Some(format!(
+            "lost the connection to the database ({err}); try again"
+        )),
         DbErr::Query(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e))
             if connection_lost(e) =>
         {
-            format!("lost the connection to the database ({e}); try again")
+            Some(format!(
+                "lost the connection to the database ({e}); try again"
+            ))
         }
-        other => format!("database error: {other}"),
-    }
-}
-
-/// Whether the database was out of reach (rather than refusing the work).
-fn is_outage(err: &DbErr) -> bool {
-    match err {
-        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
-        DbErr::Query(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e)) => {
-            connection_lost(e)
-        }
-        _ => false,
+        _ => None,
     }
 }
 
@@ -184,7 +181,7 @@ impl Error {
     /// Whether the database could not be reached (the server is down or restarting, or the
     /// connection broke): the same work may succeed when tried again.
     pub fn is_outage(&self) -> bool {
-        matches!(self, Error::Db(e) if is_outage(e))
+        matches!(self, Error::Db(e) if outage_reason(e).is_some())
     }
 
     /// The field the error is about, if any.
