@@ -1,7 +1,8 @@
-//! SeaORM entities for the five tables (2.0 dense format).
+//! SeaORM entities for the tables (2.0 dense format).
 
 pub mod order;
 pub mod order_event;
 pub mod order_item;
 pub mod product;
+pub mod product_sales;
 pub mod user;

@@ -43,8 +43,9 @@ pub fn parse_price(text: &str) -> Result<i64, String> {
     Ok(total)
 }
 
-/// Formats cents as `12.34` (`-0.05` for negative amounts).
-pub fn format_cents(cents: i64) -> String {
+/// Formats cents as `12.34` (`-0.05` for negative amounts); i128 for sums over many orders.
+pub fn format_cents(cents: impl Into<i128>) -> String {
+    let cents: i128 = cents.into();
     let sign = if cents < 0 { "-" } else { "" };
     let abs = cents.unsigned_abs();
     format!("{sign}{}.{:02}", abs / 100, abs % 100)
@@ -90,6 +91,10 @@ mod tests {
         assert_eq!(format_cents(0), "0.00");
         assert_eq!(format_cents(-5), "-0.05");
         assert_eq!(format_cents(i64::MIN), "-92233720368547758.08");
+        assert_eq!(
+            format_cents(i128::from(i64::MAX) * 3),
+            "276701161105643274.21"
+        );
     }
 }
 

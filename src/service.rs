@@ -31,12 +31,15 @@ pub use products::{
     NewProduct, Product, ProductChanges, create_product, delete_product, get_product,
     list_products, update_product,
 };
-pub use stats::{Stats, TopProduct, orders_per_day, stats};
+pub use stats::{Stats, TopProduct, orders_per_day, recount_stats, stats};
 pub use users::{
     NewUser, User, UserChanges, UserRow, create_user, delete_user, get_user, list_users,
     update_user,
 };
 
+/// The most one order may total, in cents: 2^53 - 1, so that every JSON client (JavaScript's
+/// numbers are doubles) reads an order's total exactly.
+pub const MAX_ORDER_TOTAL_CENTS: i64 = (1 << 53) - 1;
 /// The largest quantity on one order line.
 pub const MAX_QUANTITY: i64 = 10_000;
 /// The most lines one order may have.
@@ -79,10 +82,11 @@ pub enum Error {
         /// Why.
         reason: String,
     },
-    /// An order line asks for more than is in stock; the whole order was rolled back.
-    #[error("{field}: product {product_id} ({name}) has {available} left, {requested} requested")]
+    /// An order asks for more of a product than is in stock (over all the lines of that
+    /// product); the whole order was rolled back.
+    #[error("{field}: {}", short_reason(*.product_id, name, *.available, *.requested, lines))]
     OutOfStock {
-        /// The line (`item 2`).
+        /// The product's first line (`item 2`).
         field: String,
         /// The product.
         product_id: i64,
@@ -90,8 +94,10 @@ pub enum Error {
         name: String,
         /// Units in stock when the order was refused.
         available: i64,
-        /// Units the line asked for.
+        /// Units the order asked for, over all the product's lines.
         requested: i64,
+        /// The lines (1-based) that ask for the product.
+        lines: Vec<usize>,
     },
     /// The order's status cannot change that way.
     #[error("status: {}", transition_reason(*.order_id, *.from, *.to))]
@@ -143,6 +149,26 @@ fn connection_lost(err: &sea_orm::sqlx::Error) -> bool {
         err,
         E::Io(_) | E::Protocol(_) | E::PoolClosed | E::PoolTimedOut | E::WorkerCrashed
     )
+}
+
+fn short_reason(
+    product_id: i64,
+    name: &str,
+    available: i64,
+    requested: i64,
+    lines: &[usize],
+) -> String {
+    if lines.len() <= 1 {
+        format!("product {product_id} ({name}) has {available} left, {requested} requested")
+    } else {
+        let numbers: Vec<String> = lines.iter().map(ToString::to_string).collect();
+        format!(
+            "product {product_id} ({name}): {requested} requested over {} lines (items {}), \
+             {available} left",
+            lines.len(),
+            numbers.join(", ")
+        )
+    }
 }
 
 fn transition_reason(order_id: i64, from: Status, to: Status) -> String {

@@ -59,12 +59,13 @@ impl Entry {
         .to_string()
     }
 
-    /// The inlined statement shortened for a one-line view: a SELECT's column list becomes `…`.
+    /// The inlined statement shortened for a one-line view: a SELECT's column list becomes `…`,
+    /// and a round trip of several writes is named by the tables it writes.
     pub fn compact(&self, backend: DbBackend) -> String {
-        let tables = self.inserted_tables();
+        let tables = self.written_tables();
         if tables.len() > 1 {
             return format!(
-                "{} INSERTs in one round trip: {}",
+                "{} writes in one round trip: {}",
                 tables.len(),
                 tables.join(", ")
             );
@@ -83,18 +84,23 @@ impl Entry {
         }
     }
 
-    /// The tables its INSERTs write, in order: more than one for create_order's single round
-    /// trip (several statements on SQLite, INSERTs chained by WITH on PostgreSQL).
-    pub fn inserted_tables(&self) -> Vec<&str> {
-        self.sql
-            .match_indices("INSERT INTO ")
-            .filter_map(|(at, word)| {
-                self.sql[at + word.len()..]
+    /// The tables its INSERTs and UPDATEs write, in order: more than one for create_order's
+    /// single round trip (several statements on SQLite, writes chained by WITH on PostgreSQL).
+    /// An upsert's `DO UPDATE SET` is part of its INSERT.
+    pub fn written_tables(&self) -> Vec<&str> {
+        let mut writes: Vec<(usize, &str)> = ["INSERT INTO ", "UPDATE "]
+            .into_iter()
+            .flat_map(|verb| self.sql.match_indices(verb))
+            .filter(|(at, verb)| !self.sql[at + verb.len()..].starts_with("SET "))
+            .filter_map(|(at, verb)| {
+                self.sql[at + verb.len()..]
                     .split([' ', '('])
                     .next()
-                    .map(|t| t.trim_matches('"'))
+                    .map(|t| (at, t.trim_matches('"')))
             })
-            .collect()
+            .collect();
+        writes.sort_unstable_by_key(|(at, _)| *at);
+        writes.into_iter().map(|(_, table)| table).collect()
     }
 
     /// Whether it is a SELECT.
@@ -384,16 +390,19 @@ mod tests {
     }
 
     #[test]
-    fn a_round_trip_of_several_inserts_is_named_by_its_tables() {
+    fn a_round_trip_of_several_writes_is_named_by_its_tables() {
         let batch = entry(
             1,
             "INSERT INTO orders (user_id) VALUES (?); INSERT INTO order_events (order_id) \
-             VALUES (1); INSERT INTO order_items (order_id) VALUES (1) RETURNING id",
+             VALUES (1); UPDATE order_stats SET pending = pending + 1 WHERE shard = 1; \
+             INSERT INTO product_sales (product_id) VALUES (1) ON CONFLICT (product_id) \
+             DO UPDATE SET units = 1; INSERT INTO order_items (order_id) VALUES (1) RETURNING id",
             1,
         );
         assert_eq!(
             batch.compact(DbBackend::Sqlite),
-            "3 INSERTs in one round trip: orders, order_events, order_items"
+            "5 writes in one round trip: orders, order_events, order_stats, product_sales, \
+             order_items"
         );
         let cte = entry(
             2,
@@ -404,14 +413,16 @@ mod tests {
         );
         assert_eq!(
             cte.compact(DbBackend::Postgres),
-            "2 INSERTs in one round trip: orders, order_items"
+            "2 writes in one round trip: orders, order_items"
         );
         let one = entry(3, "INSERT INTO \"users\" (\"email\") VALUES ('a')", 1);
-        assert_eq!(one.inserted_tables(), ["users"]);
+        assert_eq!(one.written_tables(), ["users"]);
         assert!(
             one.compact(DbBackend::Sqlite)
                 .starts_with("INSERT INTO \"users\"")
         );
+        let update = entry(4, "UPDATE \"products\" SET \"stock\" = 1", 1);
+        assert_eq!(update.written_tables(), ["products"]);
     }
 
     #[test]

@@ -7,6 +7,9 @@ mod m20261122_000001_create_tables;
 mod m20261122_000002_orders_user_status_index;
 mod m20261124_000003_drop_order_items_product_index;
 mod m20261124_000004_order_ids_without_autoincrement;
+mod m20261202_000005_stock_taken_and_order_stats;
+
+pub use m20261202_000005_stock_taken_and_order_stats::{REVENUE_SPLIT_BITS, STATS_SHARDS};
 
 /// The list of orderdesk's migrations.
 pub struct Migrator;
@@ -19,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_orders_user_status_index::Migration),
             Box::new(m20261124_000003_drop_order_items_product_index::Migration),
             Box::new(m20261124_000004_order_ids_without_autoincrement::Migration),
+            Box::new(m20261202_000005_stock_taken_and_order_stats::Migration),
         ]
     }
 }

@@ -13,6 +13,9 @@ pub struct Model {
     pub product_id: i64,
     pub quantity: i64,
     pub price_cents_at_purchase: i64,
+    /// Units the line took from its product's tracked stock when it was placed (0: untracked);
+    /// what a cancel gives back.
+    pub stock_taken: i64,
     #[sea_orm(belongs_to, from = "order_id", to = "id")]
     pub order: BelongsTo<super::order::Entity>,
     #[sea_orm(belongs_to, from = "product_id", to = "id")]

@@ -13,9 +13,10 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::sql_text::SqlText;
-use super::{Error, MAX_LINES, Status, check_id, finish, users, validate};
+use super::{Error, MAX_LINES, MAX_ORDER_TOTAL_CENTS, Status, check_id, finish, users, validate};
 use crate::db::Db;
-use crate::entity::{order, order_event, order_item, product, user};
+use crate::entity::{order, order_event, order_item, product, product_sales, user};
+use migration::{REVENUE_SPLIT_BITS, STATS_SHARDS};
 
 /// One line of a new order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -270,7 +271,19 @@ pub(crate) async fn insert_order(
     let total_amount_cents = lines
         .iter()
         .try_fold(0i64, |sum, l| sum.checked_add(l.amount_cents))
-        .ok_or_else(|| too_large("items"))?;
+        .filter(|total| *total <= MAX_ORDER_TOTAL_CENTS)
+        .ok_or_else(|| {
+            let total: i128 = lines.iter().map(|l| i128::from(l.amount_cents)).sum();
+            Error::invalid(
+                "items",
+                format!(
+                    "the order totals {}, over the most one order may total, {} \
+                     (2^53 - 1 cents, which every JSON client reads exactly)",
+                    crate::money::format_cents(total),
+                    crate::money::format_cents(MAX_ORDER_TOTAL_CENTS)
+                ),
+            )
+        })?;
 
     take_stock(conn, &lines).await?;
 
@@ -292,7 +305,7 @@ pub(crate) async fn insert_order(
             "the order_created payload: {e}"
         )))
     })?;
-    let mut rows = write_order(conn, input, &lines, &payload, at).await?;
+    let mut rows = write_order(conn, input, &lines, total_amount_cents, &payload, at).await?;
     rows.sort_by_key(|r| r.id);
     if rows.len() != lines.len() {
         return Err(Error::Db(sea_orm::DbErr::Custom(format!(
@@ -372,29 +385,46 @@ struct Line<'a> {
     amount_cents: i64,
 }
 
-/// Writes the order row, its items and its order_created event in one round trip, and returns
-/// the items as written.
+impl Line<'_> {
+    /// What the line takes from stock: its quantity when the product's stock is tracked.
+    fn stock_taken(&self) -> i64 {
+        if self.product.stock.is_some() {
+            self.item.quantity
+        } else {
+            0
+        }
+    }
+}
+
+/// Writes the order row, its items, its order_created event and its share of the running
+/// figures (`order_stats`, `product_sales`) in one round trip, and returns the items as written.
 ///
 /// A round trip is what an order costs (a thread hand-off per statement on SQLite, a network
-/// hop on PostgreSQL), so the three INSERTs travel together, each still through SeaORM's
+/// hop on PostgreSQL), so the statements travel together, each still through SeaORM's
 /// connection and so in the SQL log:
-/// - PostgreSQL: one statement, the INSERTs chained by data-modifying CTEs (`WITH new_order AS
+/// - PostgreSQL: one statement, the writes chained by data-modifying CTEs (`WITH new_order AS
 ///   (INSERT .. RETURNING id), new_items AS (INSERT .. SELECT .. FROM new_order ..) ..`).
 /// - SQLite has no INSERT inside WITH, but sqlx runs a text of several statements in one call
-///   on its worker thread, binding the values in order. The items and the event find their
-///   order as `(SELECT max(id) FROM orders)`: the caller's transaction holds SQLite's write
-///   lock, and SQLite gives a new row the largest id plus one (orders are never deleted), so
-///   the row just inserted is the newest.
+///   on its worker thread, binding the values in order. The others find their order as
+///   `(SELECT max(id) FROM orders)`: the caller's transaction holds SQLite's write lock, and
+///   SQLite gives a new row the largest id plus one (orders are never deleted), so the row just
+///   inserted is the newest.
 async fn write_order(
     conn: &impl ConnectionTrait,
     input: &NewOrder,
     lines: &[Line<'_>],
+    total_amount_cents: i64,
     payload: &str,
     at: DateTime<Utc>,
 ) -> Result<Vec<order_item::Model>, Error> {
     let backend = conn.get_database_backend();
     let mut sql = SqlText::new(backend);
     let postgres = backend == DbBackend::Postgres;
+    let new_id = if postgres {
+        "new_order.id"
+    } else {
+        "(SELECT max(id) FROM orders)"
+    };
     if postgres {
         sql.push("WITH new_order AS (");
     }
@@ -417,15 +447,68 @@ async fn write_order(
     sql.bind(payload);
     sql.push(", ");
     sql.bind(at);
-    if postgres {
-        sql.push(" FROM new_order), new_items AS (");
+    sql.push(if postgres {
+        " FROM new_order), new_stats AS ("
     } else {
-        sql.push("); ");
+        "); "
+    });
+    let status = input.status.as_str();
+    let (hi, lo) = split_revenue(total_amount_cents);
+    sql.push(&format!(
+        "UPDATE order_stats SET {status} = {status} + 1, revenue_hi = revenue_hi + "
+    ));
+    sql.bind(hi);
+    sql.push(", revenue_lo = revenue_lo + ");
+    sql.bind(lo);
+    if postgres {
+        sql.push(" FROM new_order WHERE order_stats.shard = new_order.id % ");
+    } else {
+        sql.push(" WHERE shard = (SELECT max(id) FROM orders) % ");
     }
-    sql.push("INSERT INTO order_items (order_id, product_id, quantity, price_cents_at_purchase) ");
+    sql.push(&STATS_SHARDS.to_string());
+    sql.push(if postgres { "), new_sales AS (" } else { "; " });
+    // One row per product, in product order: rows of one statement cannot conflict with each
+    // other, and writers that lock them in the same order never deadlock.
+    let mut sold: Vec<(i64, i64)> = Vec::with_capacity(lines.len());
+    for line in lines {
+        match sold.iter_mut().find(|(id, _)| *id == line.item.product_id) {
+            Some((_, units)) => *units += line.item.quantity,
+            None => sold.push((line.item.product_id, line.item.quantity)),
+        }
+    }
+    sold.sort_unstable();
+    sql.push("INSERT INTO product_sales (product_id, shard, units) ");
+    if postgres {
+        sql.push("SELECT v.column1, new_order.id % ");
+        sql.push(&STATS_SHARDS.to_string());
+        sql.push(", v.column2 FROM new_order, (VALUES ");
+    } else {
+        sql.push("VALUES ");
+    }
+    for (i, (product_id, units)) in sold.iter().enumerate() {
+        sql.push(if i == 0 { "(" } else { ", (" });
+        sql.bind(*product_id);
+        if !postgres {
+            sql.push(&format!(", {new_id} % {STATS_SHARDS}"));
+        }
+        sql.push(", ");
+        sql.bind(*units);
+        sql.push(")");
+    }
+    if postgres {
+        sql.push(") AS v ORDER BY v.column1");
+    }
+    sql.push(
+        " ON CONFLICT (product_id, shard) DO UPDATE SET units = product_sales.units + excluded.units",
+    );
+    sql.push(if postgres { "), new_items AS (" } else { "; " });
+    sql.push(
+        "INSERT INTO order_items \
+         (order_id, product_id, quantity, price_cents_at_purchase, stock_taken) ",
+    );
     sql.push(if postgres {
         // VALUES names its columns column1, column2, ..; column1 keeps the lines in order.
-        "SELECT new_order.id, v.column2, v.column3, v.column4 FROM new_order, (VALUES "
+        "SELECT new_order.id, v.column2, v.column3, v.column4, v.column5 FROM new_order, (VALUES "
     } else {
         "VALUES "
     });
@@ -434,7 +517,7 @@ async fn write_order(
         if postgres {
             sql.bind(line.number as i64);
         } else {
-            sql.push("(SELECT max(id) FROM orders)");
+            sql.push(new_id);
         }
         sql.push(", ");
         sql.bind(line.item.product_id);
@@ -442,12 +525,14 @@ async fn write_order(
         sql.bind(line.item.quantity);
         sql.push(", ");
         sql.bind(line.product.price_cents);
+        sql.push(", ");
+        sql.bind(line.stock_taken());
         sql.push(")");
     }
     if postgres {
         sql.push(") AS v ORDER BY v.column1");
     }
-    sql.push(" RETURNING id, order_id, product_id, quantity, price_cents_at_purchase");
+    sql.push(" RETURNING id, order_id, product_id, quantity, price_cents_at_purchase, stock_taken");
     if postgres {
         sql.push(") SELECT * FROM new_items");
     }
@@ -461,12 +546,22 @@ async fn write_order(
         })
 }
 
+/// An amount as `order_stats` keeps revenue: `(hi, lo)` with `amount = hi * 2^30 + lo`, so that
+/// the sums of either column stay far from overflowing whatever the number of orders.
+pub(crate) fn split_revenue(cents: i64) -> (i64, i64) {
+    (
+        cents >> REVENUE_SPLIT_BITS,
+        cents & ((1 << REVENUE_SPLIT_BITS) - 1),
+    )
+}
+
 /// Takes the units of every tracked product the order asks for, in one conditional UPDATE
 /// (`stock = stock - wanted WHERE stock >= wanted`, RETURNING the rows it changed), or fails
-/// with OutOfStock naming the first line that asks for more than is left.
+/// with OutOfStock naming the product that is short and the lines that ask for it.
 ///
 /// Lines of one product are summed first, so an order cannot take more than the stock by
-/// splitting it over lines; the caller's transaction rolls the UPDATE back on a refusal.
+/// splitting it over lines, and a refusal names them all with their sum; the caller's
+/// transaction rolls the UPDATE back on a refusal.
 async fn take_stock(conn: &impl ConnectionTrait, lines: &[Line<'_>]) -> Result<(), Error> {
     let mut wanted: Vec<(i64, i64)> = Vec::new();
     for line in lines.iter().filter(|l| l.product.stock.is_some()) {
@@ -481,17 +576,7 @@ async fn take_stock(conn: &impl ConnectionTrait, lines: &[Line<'_>]) -> Result<(
     if wanted.is_empty() {
         return Ok(());
     }
-    let amount: Expr = match wanted.as_slice() {
-        [(_, quantity)] => Expr::val(*quantity),
-        [(first, quantity), rest @ ..] => rest
-            .iter()
-            .fold(
-                Expr::case(product::Column::Id.eq(*first), *quantity),
-                |case, (id, quantity)| case.case(product::Column::Id.eq(*id), *quantity),
-            )
-            .into(),
-        [] => unreachable!("checked above"),
-    };
+    let amount = by_product(&wanted);
     let taken = product::Entity::update_many()
         .col_expr(
             product::Column::Stock,
@@ -507,31 +592,70 @@ async fn take_stock(conn: &impl ConnectionTrait, lines: &[Line<'_>]) -> Result<(
     if taken.len() == wanted.len() {
         return Ok(());
     }
-    let (short, _) = *wanted
+    let (short, requested) = *wanted
         .iter()
         .find(|(id, _)| !taken.iter().any(|p| p.id == *id))
         .expect("fewer rows than products means one is missing");
-    let mut available = product::Entity::find_by_id(short)
+    let available = product::Entity::find_by_id(short)
         .one(conn)
         .await?
         .and_then(|p| p.stock)
         .unwrap_or(0);
-    let mut of_product = lines.iter().filter(|l| l.item.product_id == short);
-    let mut blamed = of_product.next().expect("a line asks for it");
-    for line in of_product {
-        if blamed.item.quantity > available {
-            break;
-        }
-        available -= blamed.item.quantity;
-        blamed = line;
-    }
+    let of_product: Vec<&Line<'_>> = lines
+        .iter()
+        .filter(|l| l.item.product_id == short)
+        .collect();
+    let first = of_product[0];
     Err(Error::OutOfStock {
-        field: line_field(blamed.number),
+        field: line_field(first.number),
         product_id: short,
-        name: blamed.product.name.clone(),
+        name: first.product.name.clone(),
         available,
-        requested: blamed.item.quantity,
+        requested,
+        lines: of_product.iter().map(|l| l.number).collect(),
     })
+}
+
+/// A value per product as an expression over `products.id` (a CASE when there are several).
+fn by_product(values: &[(i64, i64)]) -> Expr {
+    by_id(product::Column::Id, values)
+}
+
+/// A value per id of `column`: the value itself for one id, a CASE for several.
+fn by_id(column: impl ColumnTrait, values: &[(i64, i64)]) -> Expr {
+    match values {
+        [(_, value)] => Expr::val(*value),
+        [(first, value), rest @ ..] => rest
+            .iter()
+            .fold(
+                Expr::case(column.eq(*first), *value),
+                |case, (id, value)| case.case(column.eq(*id), *value),
+            )
+            .into(),
+        [] => Expr::val(0),
+    }
+}
+
+/// Takes an order's units (per product) out of its shard of `product_sales`.
+async fn product_sales_less(
+    conn: &impl ConnectionTrait,
+    order_id: i64,
+    sold: &[(i64, i64)],
+) -> Result<(), Error> {
+    if sold.is_empty() {
+        return Ok(());
+    }
+    product_sales::Entity::update_many()
+        .col_expr(
+            product_sales::Column::Units,
+            Expr::col(product_sales::Column::Units)
+                .sub(by_id(product_sales::Column::ProductId, sold)),
+        )
+        .filter(product_sales::Column::Shard.eq(order_id.rem_euclid(STATS_SHARDS)))
+        .filter(product_sales::Column::ProductId.is_in(sold.iter().map(|(p, _)| *p)))
+        .exec(conn)
+        .await?;
+    Ok(())
 }
 
 async fn write_event(
@@ -997,18 +1121,24 @@ pub(crate) async fn change_status(
     to: Status,
     at: DateTime<Utc>,
 ) -> Result<(), Error> {
-    let from = transition(conn, id, to, at).await?;
+    let (from, created_at) = transition(conn, id, to, at).await?;
+    let delivery_ms = (to == Status::Delivered).then(|| {
+        let micros = (at - created_at).num_microseconds().unwrap_or(i64::MAX);
+        (micros + 500).div_euclid(1000)
+    });
+    move_in_stats(conn, id, from, to, delivery_ms, 0).await?;
     let payload = json!({ "from": from, "to": to });
     write_event(conn, id, "order_status_updated", &payload, at).await
 }
 
-/// Checks and applies a status change with a conditional update; returns the old status.
+/// Checks and applies a status change with a conditional update; returns the old status and
+/// when the order was placed.
 async fn transition(
     conn: &impl ConnectionTrait,
     id: i64,
     to: Status,
     at: DateTime<Utc>,
-) -> Result<Status, Error> {
+) -> Result<(Status, DateTime<Utc>), Error> {
     let current = order::Entity::find_by_id(id)
         .one(conn)
         .await?
@@ -1034,7 +1164,39 @@ async fn transition(
             reason: format!("order {id} changed while this change was being made; try again"),
         });
     }
-    Ok(from)
+    Ok((from, current.created_at))
+}
+
+/// Moves order `id` from one status to another in its `order_stats` row, adding the time it
+/// took to deliver and taking away revenue (a cancel); one statement.
+async fn move_in_stats(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    from: Status,
+    to: Status,
+    delivery_ms: Option<i64>,
+    revenue_lost: i64,
+) -> Result<(), Error> {
+    let mut sql = SqlText::new(conn.get_database_backend());
+    let (from, to) = (from.as_str(), to.as_str());
+    sql.push(&format!(
+        "UPDATE order_stats SET {from} = {from} - 1, {to} = {to} + 1"
+    ));
+    if let Some(ms) = delivery_ms {
+        sql.push(", delivery_ms = delivery_ms + ");
+        sql.bind(ms);
+    }
+    if revenue_lost != 0 {
+        let (hi, lo) = split_revenue(revenue_lost);
+        sql.push(", revenue_hi = revenue_hi - ");
+        sql.bind(hi);
+        sql.push(", revenue_lo = revenue_lo - ");
+        sql.bind(lo);
+    }
+    sql.push(" WHERE shard = ");
+    sql.bind(id.rem_euclid(STATS_SHARDS));
+    conn.execute_raw(sql.statement()).await?;
+    Ok(())
 }
 
 /// Cancels a pending or confirmed order, gives its units back to every product whose stock is
@@ -1050,28 +1212,64 @@ pub async fn cancel_order(db: &Db, id: i64) -> Result<CancelOrder, Error> {
 }
 
 /// The body of cancel_order inside the caller's transaction, at a given time.
+///
+/// Each line gives back what it took from stock when the order was placed
+/// (`order_items.stock_taken`), to products whose stock is still tracked; the order's revenue
+/// and units leave the running figures. Statements: the status change, the order read back,
+/// the units taken, one UPDATE of the stock (when any was taken), one of `order_stats`, one of
+/// `product_sales`, the event.
 pub(crate) async fn cancel_in(
     conn: &impl ConnectionTrait,
     id: i64,
     at: DateTime<Utc>,
 ) -> Result<CancelOrder, Error> {
-    let from = transition(conn, id, Status::Cancelled, at).await?;
+    let (from, _) = transition(conn, id, Status::Cancelled, at).await?;
     let detail = load_detail(conn, id).await?;
-    let mut restocked: Vec<(i64, i64)> = Vec::new();
-    for item in &detail.order.items {
+    // Per product: (units sold, units taken from stock).
+    let taken: Vec<(i64, i64, i64)> = order_item::Entity::find()
+        .select_only()
+        .column(order_item::Column::ProductId)
+        .column_as(Expr::cust("CAST(SUM(quantity) AS BIGINT)"), "units")
+        .column_as(Expr::cust("CAST(SUM(stock_taken) AS BIGINT)"), "taken")
+        .filter(order_item::Column::OrderId.eq(id))
+        .group_by(order_item::Column::ProductId)
+        .order_by_asc(order_item::Column::ProductId)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let give_back: Vec<(i64, i64)> = taken
+        .iter()
+        .filter(|(_, _, t)| *t > 0)
+        .map(|&(p, _, t)| (p, t))
+        .collect();
+    let restocked = if give_back.is_empty() {
+        Vec::new()
+    } else {
         let given = product::Entity::update_many()
             .col_expr(
                 product::Column::Stock,
-                Expr::col(product::Column::Stock).add(item.quantity),
+                Expr::col(product::Column::Stock).add(by_product(&give_back)),
             )
-            .filter(product::Column::Id.eq(item.product_id))
+            .filter(product::Column::Id.is_in(give_back.iter().map(|(p, _)| *p)))
             .filter(product::Column::Stock.is_not_null())
-            .exec(conn)
+            .exec_with_returning(conn)
             .await?;
-        if given.rows_affected == 1 {
-            restocked.push((item.product_id, item.quantity));
-        }
-    }
+        give_back
+            .into_iter()
+            .filter(|(p, _)| given.iter().any(|g| g.id == *p))
+            .collect()
+    };
+    move_in_stats(
+        conn,
+        id,
+        from,
+        Status::Cancelled,
+        None,
+        detail.order.total_amount_cents,
+    )
+    .await?;
+    let sold: Vec<(i64, i64)> = taken.iter().map(|&(p, u, _)| (p, u)).collect();
+    product_sales_less(conn, id, &sold).await?;
     let payload = json!({
         "from": from,
         "to": Status::Cancelled,

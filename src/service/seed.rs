@@ -12,9 +12,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::orders::{cancel_in, change_status, insert_order};
+use super::sql_text::SqlText;
 use super::{Error, NewOrder, NewOrderItem, Status, finish, validate};
 use crate::db::Db;
 use crate::entity::{order, product, user};
+use migration::{REVENUE_SPLIT_BITS, STATS_SHARDS};
 
 /// The demo data set, kept in `assets/demo.json`.
 pub const DEMO_JSON: &str = include_str!("../../assets/demo.json");
@@ -249,8 +251,10 @@ const ITEMS: Table = Table::new(
         "product_id",
         "quantity",
         "price_cents_at_purchase",
+        "stock_taken",
     ],
 );
+const PRODUCT_SALES: Table = Table::new("product_sales", &["product_id", "shard", "units"]);
 const EVENTS: Table = Table::new(
     "order_events",
     &["id", "order_id", "event_type", "payload", "created_at"],
@@ -445,6 +449,8 @@ struct OrderGenerator {
     spec: ScaleSeed,
     rng: fastrand::Rng,
     prices: Vec<i64>,
+    tracked: Vec<bool>,
+    tally: Tally,
     first_user: i64,
     first_product: i64,
     order_id: i64,
@@ -479,6 +485,7 @@ impl OrderGenerator {
                 let product_id = self.first_product + p as i64;
                 let quantity = self.rng.i64(1..=5);
                 let price = self.prices[p];
+                let stock_taken = if self.tracked[p] { quantity } else { 0 };
                 self.item_id += 1;
                 batch.items.push([
                     self.item_id.into(),
@@ -486,8 +493,16 @@ impl OrderGenerator {
                     product_id.into(),
                     quantity.into(),
                     price.into(),
+                    stock_taken.into(),
                 ]);
                 amount += quantity * price;
+                if status != Status::Cancelled {
+                    *self
+                        .tally
+                        .sales
+                        .entry((product_id, id.rem_euclid(STATS_SHARDS)))
+                        .or_default() += quantity;
+                }
                 payload_items.push(json!({
                     "product_id": product_id,
                     "quantity": quantity,
@@ -531,7 +546,11 @@ impl OrderGenerator {
                     updated.into(),
                 ]);
                 from = to;
+                if to == Status::Delivered {
+                    self.tally.delivered(id, updated - created);
+                }
             }
+            self.tally.order(id, status, amount);
             batch.orders.push([
                 id.into(),
                 user_id.into(),
@@ -541,6 +560,69 @@ impl OrderGenerator {
             ]);
         }
         batch
+    }
+}
+
+/// The running figures of the orders a scale seed writes, tallied as they are generated and
+/// written to `order_stats` and `product_sales` at the end.
+#[derive(Default)]
+struct Tally {
+    /// Per shard: the count of each status (in [`Status::ALL`] order), then revenue in cents
+    /// and delivery milliseconds.
+    shards: Vec<([i64; 5], i128, i64)>,
+    /// Units per (product, shard).
+    sales: std::collections::BTreeMap<(i64, i64), i64>,
+}
+
+impl Tally {
+    fn shard(&mut self, order_id: i64) -> &mut ([i64; 5], i128, i64) {
+        if self.shards.is_empty() {
+            self.shards = vec![([0; 5], 0, 0); STATS_SHARDS as usize];
+        }
+        &mut self.shards[order_id.rem_euclid(STATS_SHARDS) as usize]
+    }
+
+    fn order(&mut self, order_id: i64, status: Status, amount: i64) {
+        let shard = self.shard(order_id);
+        let i = Status::ALL.iter().position(|s| *s == status).unwrap_or(0);
+        shard.0[i] += 1;
+        if status != Status::Cancelled {
+            shard.1 += i128::from(amount);
+        }
+    }
+
+    fn delivered(&mut self, order_id: i64, took: Duration) {
+        let micros = took.num_microseconds().unwrap_or(i64::MAX);
+        self.shard(order_id).2 += (micros + 500).div_euclid(1000);
+    }
+
+    /// Adds the tally to `order_stats` and `product_sales`.
+    async fn write(self, conn: &impl ConnectionTrait) -> Result<(), Error> {
+        for (shard, (counts, revenue, delivery_ms)) in self.shards.into_iter().enumerate() {
+            let mut sql = SqlText::new(conn.get_database_backend());
+            sql.push("UPDATE order_stats SET ");
+            for (status, n) in Status::ALL.iter().zip(counts) {
+                sql.push(&format!("{status} = {status} + "));
+                sql.bind(n);
+                sql.push(", ");
+            }
+            let hi = i64::try_from(revenue >> REVENUE_SPLIT_BITS).unwrap_or(i64::MAX);
+            let lo = i64::try_from(revenue & ((1 << REVENUE_SPLIT_BITS) - 1)).unwrap_or(0);
+            sql.push("revenue_hi = revenue_hi + ");
+            sql.bind(hi);
+            sql.push(", revenue_lo = revenue_lo + ");
+            sql.bind(lo);
+            sql.push(", delivery_ms = delivery_ms + ");
+            sql.bind(delivery_ms);
+            sql.push(" WHERE shard = ");
+            sql.bind(shard as i64);
+            conn.execute_raw(sql.statement()).await?;
+        }
+        let mut rows = Rows::new(PRODUCT_SALES);
+        for ((product_id, shard), units) in self.sales {
+            rows.push([product_id.into(), shard.into(), units.into()]);
+        }
+        rows.flush(conn).await
     }
 }
 
@@ -601,11 +683,13 @@ pub async fn seed_scale(
     .await?;
 
     let mut prices = Vec::with_capacity(spec.products as usize);
+    let mut tracked = Vec::with_capacity(spec.products as usize);
     seed_table(db, PRODUCTS, spec.products, |i| {
         let id = first_product + i as i64;
         let price: i64 = rng.i64(1..400) * 50 - 1;
         prices.push(price);
         let stock = (rng.u8(..10) < 8).then(|| rng.i64(0..200));
+        tracked.push(stock.is_some());
         let name = format!(
             "{} {} {id}",
             ADJECTIVES[rng.usize(..ADJECTIVES.len())],
@@ -620,6 +704,8 @@ pub async fn seed_scale(
         spec,
         rng: fastrand::Rng::with_seed(rng.u64(..)),
         prices,
+        tracked,
+        tally: Tally::default(),
         first_user,
         first_product,
         order_id: 0,
@@ -635,7 +721,7 @@ pub async fn seed_scale(
             }
             left -= n;
         }
-        (generator.item_id, generator.event_id)
+        (generator.item_id, generator.event_id, generator.tally)
     });
 
     let mut done = 0_u64;
@@ -667,11 +753,14 @@ pub async fn seed_scale(
         });
     }
     drop(batches);
-    let (items, events) = producer.join().map_err(|_| {
+    let (items, events, tally) = producer.join().map_err(|_| {
         Error::Db(sea_orm::DbErr::Custom(
             "the order generator panicked".into(),
         ))
     })?;
+    let tx = db.begin_write().await?;
+    let result = tally.write(&*tx).await;
+    finish(tx, result).await?;
     fix_sequences(db).await?;
     Ok(SeedReport {
         users: spec.users,

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use migration::REVENUE_SPLIT_BITS;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde::Serialize;
 
@@ -19,8 +20,9 @@ pub const TOP_PRODUCTS: usize = 5;
 pub struct Stats {
     /// The number of orders in each status (every status present, zero included).
     pub orders_by_status: BTreeMap<Status, i64>,
-    /// The total of every order that is not cancelled, in cents.
-    pub revenue_cents: i64,
+    /// The total of every order that is not cancelled, in cents (i128: a sum over any number of
+    /// orders never overflows).
+    pub revenue_cents: i128,
     /// The average time from an order's creation to its delivered event, in seconds; `null`
     /// when nothing was delivered.
     pub avg_delivery_seconds: Option<f64>,
@@ -39,11 +41,94 @@ pub struct TopProduct {
     pub quantity: i64,
 }
 
-/// Computes the figures (four aggregate statements).
+/// The figures, from the running totals that every order write keeps in the same transaction
+/// (`order_stats`, one row per shard, and `product_sales`): two statements that read a few
+/// rows, whatever the number of orders.
 ///
 /// # Errors
 /// A database failure.
 pub async fn stats(db: &Db) -> Result<Stats, Error> {
+    let conn = &**db;
+    let backend = db.backend();
+    let sums: Vec<String> = Status::ALL
+        .iter()
+        .map(|s| format!("CAST(SUM({s}) AS BIGINT)"))
+        .collect();
+    let row = conn
+        .query_one_raw(Statement::from_string(
+            backend,
+            format!(
+                "SELECT {}, CAST(SUM(revenue_hi) AS BIGINT), CAST(SUM(revenue_lo) AS BIGINT), \
+                 CAST(SUM(delivery_ms) AS BIGINT) FROM order_stats",
+                sums.join(", ")
+            ),
+        ))
+        .await?
+        .ok_or_else(|| sea_orm::DbErr::RecordNotFound("order_stats".to_owned()))?;
+    let mut orders_by_status = BTreeMap::new();
+    for (i, status) in Status::ALL.into_iter().enumerate() {
+        let n: Option<i64> = row.try_get_by_index(i)?;
+        orders_by_status.insert(status, n.unwrap_or(0));
+    }
+    let at = Status::ALL.len();
+    let hi: Option<i64> = row.try_get_by_index(at)?;
+    let lo: Option<i64> = row.try_get_by_index(at + 1)?;
+    let delivery_ms: Option<i64> = row.try_get_by_index(at + 2)?;
+    let delivered = orders_by_status[&Status::Delivered];
+    #[allow(clippy::cast_precision_loss)]
+    let avg_delivery_seconds =
+        (delivered > 0).then(|| delivery_ms.unwrap_or(0) as f64 / 1000.0 / delivered as f64);
+
+    let top_products = top_products(
+        conn,
+        backend,
+        &format!(
+            "SELECT s.product_id, p.name, CAST(SUM(s.units) AS BIGINT) AS quantity \
+             FROM product_sales s JOIN products p ON p.id = s.product_id \
+             GROUP BY s.product_id, p.name HAVING SUM(s.units) > 0 \
+             ORDER BY quantity DESC, s.product_id LIMIT {TOP_PRODUCTS}"
+        ),
+    )
+    .await?;
+    Ok(Stats {
+        orders_by_status,
+        revenue_cents: join_revenue(hi.unwrap_or(0), lo.unwrap_or(0)),
+        avg_delivery_seconds,
+        top_products,
+    })
+}
+
+/// `hi * 2^30 + lo`, the revenue `order_stats` keeps in two columns.
+fn join_revenue(hi: i64, lo: i64) -> i128 {
+    (i128::from(hi) << REVENUE_SPLIT_BITS) + i128::from(lo)
+}
+
+async fn top_products(
+    conn: &impl ConnectionTrait,
+    backend: DbBackend,
+    sql: &str,
+) -> Result<Vec<TopProduct>, Error> {
+    conn.query_all_raw(Statement::from_string(backend, sql.to_owned()))
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(TopProduct {
+                product_id: row.try_get_by_index(0)?,
+                name: row.try_get_by_index(1)?,
+                quantity: row.try_get_by_index(2)?,
+            })
+        })
+        .collect::<Result<Vec<_>, sea_orm::DbErr>>()
+        .map_err(Error::from)
+}
+
+/// The same figures as [`stats`], recomputed from the orders, items and events themselves
+/// (four aggregates over every order: seconds on a million): what the running totals must
+/// always equal, and a check of them (`orderdesk stats --recount`).
+///
+/// # Errors
+/// A database failure.
+pub async fn recount_stats(db: &Db) -> Result<Stats, Error> {
     let conn = &**db;
     let backend = db.backend();
     let query = |sql: &str| Statement::from_string(backend, sql.to_owned());
@@ -52,25 +137,29 @@ pub async fn stats(db: &Db) -> Result<Stats, Error> {
         Status::ALL.into_iter().map(|s| (s, 0)).collect();
     for row in conn
         .query_all_raw(query(
-            "SELECT status, CAST(COUNT(*) AS BIGINT) AS n FROM orders GROUP BY status",
+            "SELECT status, CAST(COUNT(*) AS BIGINT) FROM orders GROUP BY status",
         ))
         .await?
     {
-        let status: String = row.try_get("", "status")?;
-        let n: i64 = row.try_get("", "n")?;
+        let status: String = row.try_get_by_index(0)?;
         if let Ok(status) = status.parse::<Status>() {
-            orders_by_status.insert(status, n);
+            orders_by_status.insert(status, row.try_get_by_index(1)?);
         }
     }
 
-    let revenue_cents: i64 = conn
-        .query_one_raw(query(
-            "SELECT CAST(COALESCE(SUM(oi.quantity * oi.price_cents_at_purchase), 0) AS BIGINT) \
-             AS revenue FROM order_items oi JOIN orders o ON o.id = oi.order_id \
-             WHERE o.status <> 'cancelled'",
-        ))
+    // Summed in two halves, as `order_stats` keeps it: neither sum can overflow a BIGINT.
+    let mask = (1_i64 << REVENUE_SPLIT_BITS) - 1;
+    let revenue = conn
+        .query_one_raw(query(&format!(
+            "SELECT CAST(COALESCE(SUM((oi.quantity * oi.price_cents_at_purchase) >> {REVENUE_SPLIT_BITS}), 0) AS BIGINT), \
+             CAST(COALESCE(SUM((oi.quantity * oi.price_cents_at_purchase) & {mask}), 0) AS BIGINT) \
+             FROM order_items oi JOIN orders o ON o.id = oi.order_id \
+             WHERE o.status <> 'cancelled'"
+        )))
         .await?
-        .map(|row| row.try_get("", "revenue"))
+        .map(|row| -> Result<i128, sea_orm::DbErr> {
+            Ok(join_revenue(row.try_get_by_index(0)?, row.try_get_by_index(1)?))
+        })
         .transpose()?
         .unwrap_or(0);
 
@@ -80,38 +169,32 @@ pub async fn stats(db: &Db) -> Result<Stats, Error> {
     };
     let avg_delivery_seconds: Option<f64> = conn
         .query_one_raw(query(&format!(
-            "SELECT CAST(AVG({seconds}) AS DOUBLE PRECISION) AS avg_seconds \
+            "SELECT CAST(AVG({seconds}) AS DOUBLE PRECISION) \
              FROM order_events e JOIN orders o ON o.id = e.order_id \
              WHERE o.status = 'delivered' AND e.event_type = 'order_status_updated' \
              AND e.payload LIKE '%\"to\":\"delivered\"%'"
         )))
         .await?
-        .map(|row| row.try_get::<Option<f64>>("", "avg_seconds"))
+        .map(|row| row.try_get_by_index::<Option<f64>>(0))
         .transpose()?
         .flatten();
 
-    let top_products = conn
-        .query_all_raw(query(&format!(
-            "SELECT p.id AS product_id, p.name AS name, CAST(SUM(oi.quantity) AS BIGINT) AS quantity \
+    let top_products = top_products(
+        conn,
+        backend,
+        &format!(
+            "SELECT p.id, p.name, CAST(SUM(oi.quantity) AS BIGINT) AS quantity \
              FROM order_items oi JOIN orders o ON o.id = oi.order_id \
              JOIN products p ON p.id = oi.product_id \
              WHERE o.status <> 'cancelled' GROUP BY p.id, p.name \
              ORDER BY quantity DESC, p.id LIMIT {TOP_PRODUCTS}"
-        )))
-        .await?
-        .into_iter()
-        .map(|row| {
-            Ok(TopProduct {
-                product_id: row.try_get("", "product_id")?,
-                name: row.try_get("", "name")?,
-                quantity: row.try_get("", "quantity")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sea_orm::DbErr>>()?;
+        ),
+    )
+    .await?;
 
     Ok(Stats {
         orders_by_status,
-        revenue_cents,
+        revenue_cents: revenue,
         avg_delivery_seconds,
         top_products,
     })

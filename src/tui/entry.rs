@@ -36,11 +36,6 @@ impl EntryLine {
     pub fn amount_cents(&self) -> i64 {
         self.quantity.saturating_mul(self.product.price_cents)
     }
-
-    /// Units of stock left after this line, when stock is tracked.
-    pub fn stock_left(&self) -> Option<i64> {
-        self.product.stock.map(|s| s - self.quantity)
-    }
 }
 
 /// What a key asks the app to do.
@@ -108,6 +103,19 @@ impl Default for OrderEntry {
 }
 
 impl OrderEntry {
+    /// Units of line `i`'s product left after every line of that product, when its stock is
+    /// tracked (negative: short by that many).
+    pub fn stock_left(&self, i: usize) -> Option<i64> {
+        let line = self.lines.get(i)?;
+        let wanted: i64 = self
+            .lines
+            .iter()
+            .filter(|l| l.product.id == line.product.id)
+            .map(|l| l.quantity)
+            .sum();
+        line.product.stock.map(|s| s - wanted)
+    }
+
     /// An empty form; with a customer, it starts at the products.
     pub fn new(customer: Option<UserRow>) -> Self {
         OrderEntry {

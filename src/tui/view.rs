@@ -1119,10 +1119,11 @@ fn draw_entry(entry: &OrderEntry, theme: Theme, frame: &mut Frame, area: Rect) {
         let rows = entry
             .lines
             .iter()
-            .map(|l| {
-                let left = match l.stock_left() {
+            .enumerate()
+            .map(|(i, l)| {
+                let left = match entry.stock_left(i) {
                     None => "-".to_owned(),
-                    Some(n) if n < 0 => format!("{n} short"),
+                    Some(n) if n < 0 => format!("{} short", n.unsigned_abs()),
                     Some(n) => n.to_string(),
                 };
                 let mut cells = vec![

@@ -169,7 +169,9 @@ async fn order_refusals_write_nothing(t: TestDb) {
                 "--item".into(),
                 item("P:2"),
             ],
-            format!("error: item 2: product {mug} (Mug) has 1 left, 2 requested"),
+            format!(
+                "error: item 1: product {mug} (Mug): 3 requested over 2 lines (items 1, 2), 2 left"
+            ),
         ),
         (
             vec!["--user".into(), "999".into(), "--item".into(), item("P:1")],
@@ -264,7 +266,7 @@ async fn seed_stats_and_migrate(t: TestDb) {
     assert!(err.contains("required"), "{err}");
 
     let fresh = json(url, &["migrate", "fresh"]);
-    assert_eq!(fresh["total"], 4);
+    assert_eq!(fresh["total"], 5);
     assert_eq!(total(url, &["order", "list"]), 0);
     let scale = json(
         url,
@@ -292,13 +294,13 @@ async fn seed_stats_and_migrate(t: TestDb) {
             .map(|m| m["applied"].as_bool().expect("applied"))
             .collect()
     };
-    for left in (0..4).rev() {
+    for left in (0..5).rev() {
         let down = json(url, &["migrate", "down"]);
-        let expected: Vec<bool> = (0..4).map(|i| i < left).collect();
+        let expected: Vec<bool> = (0..5).map(|i| i < left).collect();
         assert_eq!(applied(&down), expected);
     }
     let up = json(url, &["migrate", "up"]);
-    assert_eq!(applied(&up), [true; 4]);
+    assert_eq!(applied(&up), [true; 5]);
     assert_eq!(total(url, &["order", "list"]), 0);
 }
 

@@ -8,6 +8,7 @@ mod orders;
 mod seeding;
 mod sql_log;
 mod stepper;
+mod trust;
 mod users_products;
 
 use orderdesk::db::Db;

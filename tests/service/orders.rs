@@ -122,8 +122,8 @@ async fn out_of_stock_is_refused_and_nothing_written(t: TestDb) {
     // The first line's stock was taken inside the transaction and given back by the rollback.
     assert_eq!(stock_of(&t.db, plenty.id).await, Some(50));
     assert_eq!(stock_of(&t.db, scarce.id).await, Some(2));
-    // Lines of one product are summed: 1 + 2 of Scarce is more than its 2, and the line that
-    // goes over is the one named, with what the lines before it left.
+    // Lines of one product stay lines but are checked together: 1 + 2 of Scarce is more than
+    // its 2, and the refusal names the product, its lines, their sum and the stock as it is.
     let err = service::create_order(
         &t.db,
         new_order(u.id, &[(scarce.id, 1), (plenty.id, 4), (scarce.id, 2)]),
@@ -133,9 +133,13 @@ async fn out_of_stock_is_refused_and_nothing_written(t: TestDb) {
     assert_eq!(
         err.to_string(),
         format!(
-            "item 3: product {} (Scarce) has 1 left, 2 requested",
+            "item 1: product {} (Scarce): 3 requested over 2 lines (items 1, 3), 2 left",
             scarce.id
         )
+    );
+    assert!(
+        matches!(&err, Error::OutOfStock { available: 2, requested: 3, lines, .. } if *lines == [1, 3]),
+        "{err:?}"
     );
     assert_eq!(counts(&t.db).await, before);
     assert_eq!(stock_of(&t.db, plenty.id).await, Some(50));

@@ -57,7 +57,7 @@ async fn demo_seed_is_deterministic_and_complete(t: TestDb) {
         .filter(|o| o.order.status != Status::Cancelled)
         .map(|o| o.order.total_amount_cents)
         .sum();
-    assert_eq!(s.revenue_cents, revenue);
+    assert_eq!(s.revenue_cents, i128::from(revenue));
     assert_eq!(s.revenue_cents, 204_762);
     // Average delivery time, recomputed from each delivered order's events.
     let mut spans = Vec::new();
@@ -211,7 +211,7 @@ async fn migrate_fresh_empties_and_down_drops(t: TestDb) {
             .iter()
             .filter(|m| m.1)
             .count(),
-        4
+        5
     );
     db::migrate_down(&t.db, None).await.unwrap();
     assert!(
@@ -245,11 +245,16 @@ async fn rebuilding_the_order_tables_keeps_every_row(t: TestDb) {
     let detail = service::get_order(&t.db, newest).await.unwrap();
     let mug = a_product(&t.db, "Rebuild mug", 450, Some(10)).await.id;
     let ada = a_user(&t.db, "rebuild@example.com").await.id;
-    for (placed_before, step) in [(0, "down"), (1, "up")] {
+    // Down past migration 4 (the rebuild) and up again; the code of today needs every
+    // migration, so orders are placed only once they are all applied.
+    for (placed_before, step) in [(0, "down"), (0, "up"), (1, "again")] {
+        match step {
+            "down" => db::migrate_down(&t.db, Some(2)).await.unwrap(),
+            _ => db::migrate(&t.db).await.unwrap(),
+        }
         if step == "down" {
-            db::migrate_down(&t.db, Some(1)).await.unwrap();
-        } else {
-            db::migrate(&t.db).await.unwrap();
+            // The entities of today name columns that migration 5 adds.
+            continue;
         }
         assert_eq!(
             counts(&t.db).await.orders,

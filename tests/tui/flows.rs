@@ -11,6 +11,7 @@ use crate::backend::TestDb;
 crate::on_both_backends!(
     a_two_line_order_in_fifteen_keys,
     a_refused_order_keeps_the_form_with_the_reason_on_the_line,
+    a_line_over_the_stock_shows_how_many_units_short,
     forms_refuse_bad_input_beside_the_field_and_write_nothing,
     a_new_user_and_product_then_an_order_then_shipped_and_a_cancel,
     deleting_a_user_with_orders_is_refused_with_the_reason,
@@ -126,6 +127,46 @@ async fn a_refused_order_keeps_the_form_with_the_reason_on_the_line(t: TestDb) {
     .await
     .unwrap();
     assert_eq!(knock[0].stock, Some(0));
+}
+
+/// Trust issue, point 6: 99 units against a stock of 5 are 94 short (not "-94 short"), and
+/// two lines of one product count against its stock together.
+async fn a_line_over_the_stock_shows_how_many_units_short(t: TestDb) {
+    let mut h = Harness::demo(t, 80, 24).await;
+    h.key(KeyCode::Char('3')).await;
+    h.key(KeyCode::Char('n')).await;
+    h.type_text("grace").await;
+    h.key(KeyCode::Enter).await;
+    h.type_text("knock").await;
+    h.key(KeyCode::Enter).await;
+    h.type_text("99").await;
+    h.key(KeyCode::Enter).await;
+    let screen = h.screen();
+    let line = screen
+        .lines()
+        .find(|l| l.contains("Knock box") && l.contains("99"))
+        .unwrap_or_else(|| panic!("the line in {screen}"));
+    assert!(line.contains(" 94 short"), "{line}");
+    assert!(!line.contains('-'), "{line}");
+    // Down to 3, and 3 more of the same product: order entry adds them to the line, which
+    // is then 1 short.
+    h.key(KeyCode::Up).await;
+    h.key(KeyCode::Enter).await;
+    h.key(KeyCode::Backspace).await;
+    h.key(KeyCode::Backspace).await;
+    h.type_text("3").await;
+    h.key(KeyCode::Enter).await;
+    h.type_text("knock").await;
+    h.key(KeyCode::Enter).await;
+    h.type_text("3").await;
+    h.key(KeyCode::Enter).await;
+    let screen = h.screen();
+    let lines: Vec<&str> = screen.lines().filter(|l| l.contains("Knock box")).collect();
+    assert_eq!(lines.len(), 1, "{screen}");
+    assert!(
+        lines[0].contains("  6 ") && lines[0].contains(" 1 short"),
+        "{screen}"
+    );
 }
 
 async fn forms_refuse_bad_input_beside_the_field_and_write_nothing(t: TestDb) {
