@@ -11,8 +11,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "orderdesk", version, about, propagate_version = true)]
 pub struct Cli {
-    /// The database: a sqlite: or postgres:// URL, or a file path [default: DATABASE_URL, then
-    /// .env, then orderdesk.db in your data directory]
+    /// The database: a sqlite: or postgres:// URL, or a file path [default:
+    /// ORDERDESK_DATABASE_URL, then DATABASE_URL, then the same in ./.env, then orderdesk.db in
+    /// your data directory]
     #[arg(long, global = true, value_name = "URL")]
     pub database_url: Option<String>,
 
@@ -39,6 +40,9 @@ pub enum Command {
         /// tables and re-create them empty
         #[arg(value_enum, default_value_t = MigrateAction::Up)]
         action: MigrateAction,
+        /// Do a down or fresh without asking (needed when there is no terminal to ask on)
+        #[arg(long)]
+        yes: bool,
     },
     /// Fill an empty database: the demo set, or generated data at scale
     Seed(SeedArgs),
@@ -56,7 +60,7 @@ pub enum Command {
     /// The order_events outbox as JSON lines, oldest first
     Events {
         /// Only this order's events
-        #[arg(long, value_name = "ID")]
+        #[arg(long, value_name = "ID", allow_negative_numbers = true)]
         order: Option<i64>,
         /// Keep printing new events as they are written (Ctrl-C stops)
         #[arg(long)]
@@ -177,11 +181,13 @@ pub enum UserCommand {
     /// Show one customer
     Show {
         /// The user's id
+        #[arg(allow_negative_numbers = true)]
         id: i64,
     },
     /// Change a customer's email or name
     Update {
         /// The user's id
+        #[arg(allow_negative_numbers = true)]
         id: i64,
         /// A new email
         #[arg(long)]
@@ -193,6 +199,7 @@ pub enum UserCommand {
     /// Delete a customer who has no orders
     Delete {
         /// The user's id
+        #[arg(allow_negative_numbers = true)]
         id: i64,
     },
 }
@@ -217,11 +224,13 @@ pub enum ProductCommand {
     /// Show one product
     Show {
         /// The product's id
+        #[arg(allow_negative_numbers = true)]
         id: i64,
     },
     /// Change a product's name, price or stock
     Update {
         /// The product's id
+        #[arg(allow_negative_numbers = true)]
         id: i64,
         /// A new name
         #[arg(long)]
@@ -239,6 +248,7 @@ pub enum ProductCommand {
     /// Delete a product that is on no order
     Delete {
         /// The product's id
+        #[arg(allow_negative_numbers = true)]
         id: i64,
     },
 }
@@ -249,7 +259,7 @@ pub enum OrderCommand {
     /// Place an order
     Add {
         /// The customer's id
-        #[arg(long, value_name = "ID")]
+        #[arg(long, value_name = "ID", allow_negative_numbers = true)]
         user: i64,
         /// A line as PRODUCT_ID:QUANTITY; repeat for more lines
         #[arg(
@@ -266,7 +276,7 @@ pub enum OrderCommand {
     /// List orders, newest first, a page at a time
     List {
         /// Only this customer's orders
-        #[arg(long, value_name = "ID")]
+        #[arg(long, value_name = "ID", allow_negative_numbers = true)]
         user: Option<i64>,
         /// Only orders whose customer's email or name contains this text
         #[arg(long, value_name = "TEXT")]
@@ -287,11 +297,13 @@ pub enum OrderCommand {
     /// Show an order: customer, lines, captured and current prices, history
     Show {
         /// The order's id
+        #[arg(allow_negative_numbers = true)]
         id: i64,
     },
     /// Move an order to a status: pending -> confirmed -> shipped -> delivered, or cancelled
     Status {
         /// The order's id
+        #[arg(allow_negative_numbers = true)]
         id: i64,
         /// The new status
         status: String,
@@ -299,6 +311,7 @@ pub enum OrderCommand {
     /// Cancel a pending or confirmed order; tracked stock comes back
     Cancel {
         /// The order's id
+        #[arg(allow_negative_numbers = true)]
         id: i64,
     },
 }

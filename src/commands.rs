@@ -125,11 +125,11 @@ pub async fn run(cli: Cli) -> Result<()> {
     let label = std::env::args().skip(1).collect::<Vec<_>>().join(" ");
     let result = db::in_action(label, async {
         match command {
-            Command::Migrate { action } => {
+            Command::Migrate { action, yes } => {
                 if cli.echo {
                     crate::sql_log::echo_to_stderr(&db);
                 }
-                migrate(&db, &out, action).await
+                migrate(&db, &out, action, yes).await
             }
             other => {
                 db::migrate(&db).await?;
@@ -257,7 +257,44 @@ fn list_query(page: PageArgs) -> ListQuery {
     }
 }
 
-async fn migrate(db: &Db, out: &Output, action: MigrateAction) -> Result<()> {
+/// Asks on the terminal before `migrate down` or `fresh` destroys tables; without a terminal,
+/// only `--yes` lets them run.
+fn confirm_destructive(action: MigrateAction, yes: bool) -> Result<()> {
+    let what = match action {
+        MigrateAction::Down => {
+            "migrate down rolls back the last migration, dropping what it added (tables or \
+             columns, and their data)"
+        }
+        MigrateAction::Fresh => {
+            "migrate fresh drops orderdesk's tables and every user, product, order and event in \
+             them, then re-creates them empty"
+        }
+        MigrateAction::Up | MigrateAction::Status => return Ok(()),
+    };
+    if yes {
+        return Ok(());
+    }
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(CommandError::Usage(format!(
+            "{what}; nothing was changed. Add --yes to do it without a terminal to ask on"
+        )));
+    }
+    eprint!("{what}. Go on? [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| CommandError::Failed(format!("cannot read the answer: {e}")))?;
+    if matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes") {
+        Ok(())
+    } else {
+        Err(CommandError::Failed(
+            "not confirmed; nothing was changed".to_owned(),
+        ))
+    }
+}
+
+async fn migrate(db: &Db, out: &Output, action: MigrateAction, yes: bool) -> Result<()> {
+    confirm_destructive(action, yes)?;
     match action {
         MigrateAction::Up => db::migrate(db).await?,
         MigrateAction::Down => db::migrate_down(db, Some(1)).await?,

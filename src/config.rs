@@ -1,19 +1,39 @@
-//! Where the database URL comes from: `--database-url`, then `DATABASE_URL`, then a `.env` file,
-//! then a SQLite file in the user's data directory.
+//! Where the database URL comes from, first found wins: `--database-url`, the environment's
+//! `ORDERDESK_DATABASE_URL`, then `DATABASE_URL`, then the same two names in a `.env` file in
+//! the current directory (never a parent's: another project's `.env` higher up must not send
+//! orderdesk to its database), then a SQLite file in the user's data directory. Settings added
+//! later use the same `ORDERDESK_` prefix.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// The environment variable orderdesk reads first.
+pub const ENV_URL: &str = "ORDERDESK_DATABASE_URL";
+/// The conventional variable it reads next.
+pub const ENV_URL_COMMON: &str = "DATABASE_URL";
+
 /// Where a resolved URL came from, for messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
     /// The `--database-url` flag.
     Flag,
-    /// The `DATABASE_URL` environment variable.
-    Env,
-    /// `DATABASE_URL` in a `.env` file.
-    DotEnv,
+    /// An environment variable (its name).
+    Env(&'static str),
+    /// A variable (its name) in the `.env` file of the current directory.
+    DotEnv(&'static str),
     /// The default file in the user's data directory.
     Default,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Flag => f.write_str("--database-url"),
+            Source::Env(name) => write!(f, "the environment's {name}"),
+            Source::DotEnv(name) => write!(f, "{name} in ./.env"),
+            Source::Default => f.write_str("the default (your data directory)"),
+        }
+    }
 }
 
 /// A database URL and where it came from.
@@ -25,23 +45,41 @@ pub struct DatabaseUrl {
     pub source: Source,
 }
 
-/// Resolves the URL in the documented order: flag > `DATABASE_URL` > `.env` > default file.
+/// Resolves the URL in the documented order: flag > `ORDERDESK_DATABASE_URL` > `DATABASE_URL` >
+/// the same two in `./.env` > the default file. An empty flag is refused; an empty variable
+/// counts as unset.
 ///
 /// # Errors
-/// When no URL is given anywhere and the user's data directory cannot be determined.
+/// An empty `--database-url`, an unreadable `./.env`, or no URL anywhere and no data directory.
 pub fn database_url(flag: Option<&str>) -> Result<DatabaseUrl, String> {
+    if let Some(url) = flag {
+        if url.trim().is_empty() {
+            return Err(
+                "--database-url is empty; give a file path, a sqlite: URL or a postgres:// URL \
+                 (or leave the flag out for the default)"
+                    .to_owned(),
+            );
+        }
+        return Ok(resolved(url, Source::Flag));
+    }
     let given = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
-    if let Some(url) = given(flag.map(str::to_owned)) {
-        return Ok(resolved(&url, Source::Flag));
+    for name in [ENV_URL, ENV_URL_COMMON] {
+        if let Some(url) = given(std::env::var(name).ok()) {
+            return Ok(resolved(&url, Source::Env(name)));
+        }
     }
-    if let Some(url) = given(std::env::var("DATABASE_URL").ok()) {
-        return Ok(resolved(&url, Source::Env));
-    }
-    if let Some(url) = given(dotenv_database_url()) {
-        return Ok(resolved(&url, Source::DotEnv));
+    let dotenv = dotenv_vars(Path::new(".env"))?;
+    for name in [ENV_URL, ENV_URL_COMMON] {
+        let value = dotenv
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone());
+        if let Some(url) = given(value) {
+            return Ok(resolved(&url, Source::DotEnv(name)));
+        }
     }
     let path = default_database_path().ok_or_else(|| {
-        "cannot find the user's data directory; give --database-url or set DATABASE_URL".to_owned()
+        format!("cannot find the user's data directory; give --database-url or set {ENV_URL}")
     })?;
     Ok(DatabaseUrl {
         url: sqlite_url(&path),
@@ -56,14 +94,16 @@ fn resolved(url: &str, source: Source) -> DatabaseUrl {
     }
 }
 
-/// `DATABASE_URL` from a `.env` file in the current directory or a parent, without changing the
-/// process environment.
-fn dotenv_database_url() -> Option<String> {
-    dotenvy::dotenv_iter()
-        .ok()?
-        .filter_map(Result::ok)
-        .find(|(key, _)| key == "DATABASE_URL")
-        .map(|(_, value)| value)
+/// The variables of the `.env` file at `path` (none when there is no such file), without
+/// changing the process environment and without looking in any other directory.
+fn dotenv_vars(path: &Path) -> Result<Vec<(String, String)>, String> {
+    match dotenvy::from_path_iter(path) {
+        Ok(iter) => iter
+            .map(|item| item.map_err(|e| format!("{}: {e}", path.display())))
+            .collect(),
+        Err(e) if e.not_found() => Ok(Vec::new()),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
 }
 
 /// The default database: `orderdesk.db` in the user's data directory.
@@ -87,22 +127,43 @@ pub fn normalize(url: &str) -> String {
     }
 }
 
-/// The URL with any password replaced by `***`, for messages.
-pub fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
+/// The URL with any password replaced by `***`, for messages: in the user part
+/// (`user:pass@`, percent-encoded or not) and in the query (`?password=`), parsed with the
+/// `url` crate. Anything that does not parse as a URL is shown as `***` past its scheme when it
+/// has an `@` (it may hold a password), and as it is otherwise (a file path).
+pub fn redact(text: &str) -> String {
+    let Ok(mut parsed) = url::Url::parse(text) else {
+        return match text.split_once("://") {
+            Some((scheme, rest)) if rest.contains('@') => format!("{scheme}://***"),
+            _ => text.to_owned(),
+        };
     };
-    let (authority, tail) = match rest.find(['/', '?']) {
-        Some(i) => rest.split_at(i),
-        None => (rest, ""),
+    let secret = |key: &str| {
+        let key = key.to_ascii_lowercase();
+        key.contains("password") || key == "pass" || key == "pwd" || key.contains("secret")
     };
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, _password)) => format!("{scheme}://{user}:***@{host}{tail}"),
-            None => url.to_owned(),
-        },
-        None => url.to_owned(),
+    let in_query = parsed.query_pairs().any(|(k, _)| secret(&k));
+    if parsed.password().is_none() && !in_query {
+        return text.to_owned();
     }
+    if parsed.password().is_some() {
+        let _ = parsed.set_password(Some("***"));
+    }
+    if in_query {
+        let pairs: Vec<(String, String)> = parsed
+            .query_pairs()
+            .map(|(k, v)| {
+                let v = if secret(&k) {
+                    "***".to_owned()
+                } else {
+                    v.into_owned()
+                };
+                (k.into_owned(), v)
+            })
+            .collect();
+        parsed.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    parsed.to_string().replace("%2A%2A%2A", "***")
 }
 
 #[cfg(test)]
@@ -125,12 +186,53 @@ mod tests {
     }
 
     #[test]
-    fn passwords_are_redacted() {
-        assert_eq!(
-            redact("postgres://app:s3cret@db.example.com:5432/orders?sslmode=require"),
-            "postgres://app:***@db.example.com:5432/orders?sslmode=require"
-        );
-        assert_eq!(redact("postgres://app@h/db"), "postgres://app@h/db");
-        assert_eq!(redact("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db");
+    fn passwords_are_redacted_in_every_form() {
+        for (url, shown) in [
+            (
+                "postgres://app:s3cret@db.example.com:5432/orders?sslmode=require",
+                "postgres://app:***@db.example.com:5432/orders?sslmode=require",
+            ),
+            // Percent-encoded, and an unencoded @ inside the password.
+            ("postgres://app:p%40ss%3Aw@h/db", "postgres://app:***@h/db"),
+            ("postgres://app:p@ss@h/db", "postgres://app:***@h/db"),
+            (
+                "postgres://app@h/db?password=s3cret&sslmode=disable",
+                "postgres://app@h/db?password=***&sslmode=disable",
+            ),
+            (
+                "postgresql://h/db?user=a&PASSWORD=x",
+                "postgresql://h/db?user=a&PASSWORD=***",
+            ),
+            ("postgres://app@h/db", "postgres://app@h/db"),
+            ("sqlite:///tmp/x.db", "sqlite:///tmp/x.db"),
+            ("sqlite://data/x.db", "sqlite://data/x.db"),
+            // Not a URL at all, but it may hold a password.
+            ("postgres://a:b@[bad/db", "postgres://***"),
+        ] {
+            assert_eq!(redact(url), shown, "{url}");
+            for secret in ["s3cret", "p%40ss", "p@ss", "ss%3Aw"] {
+                assert!(!redact(url).contains(secret), "{url}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_empty_flag_is_refused() {
+        let err = database_url(Some("")).unwrap_err();
+        assert!(err.starts_with("--database-url is empty"), "{err}");
+        assert!(database_url(Some("  ")).is_err());
+    }
+
+    #[test]
+    fn dotenv_is_read_from_the_given_file_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        assert_eq!(dotenv_vars(&path).unwrap(), []);
+        std::fs::write(
+            &path,
+            "ORDERDESK_DATABASE_URL=/tmp/a.db\nDATABASE_URL=/tmp/b.db\n",
+        )
+        .unwrap();
+        assert_eq!(dotenv_vars(&path).unwrap().len(), 2);
     }
 }

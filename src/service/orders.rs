@@ -785,11 +785,7 @@ pub async fn list_orders(db: &Db, user_id: i64) -> Result<Vec<Order>, Error> {
     sql.push(" ORDER BY o.id, i.id");
     let rows = conn.query_all_raw(sql.statement()).await?;
     if rows.is_empty() {
-        return if user::Entity::find_by_id(user_id).one(conn).await?.is_some() {
-            Ok(Vec::new())
-        } else {
-            Err(Error::unknown("user", user_id))
-        };
+        return user_exists(conn, user_id).await.map(|()| Vec::new());
     }
     // Columns by position, and an order's own columns only on its first row: a user's orders
     // come back as one row per item, so decoding each row whole by column name costs more than
@@ -847,8 +843,8 @@ async fn user_orders(
         .order_by_asc(order::Column::Id)
         .all(conn)
         .await?;
-    if orders.is_empty() && user::Entity::find_by_id(user_id).one(conn).await?.is_none() {
-        return Err(Error::unknown("user", user_id));
+    if orders.is_empty() {
+        user_exists(conn, user_id).await?;
     }
     Ok(orders)
 }
@@ -937,6 +933,10 @@ pub async fn list_orders_page(db: &Db, query: OrderQuery) -> Result<Vec<OrderSum
         .all(conn)
         .await?;
     if rows.is_empty() {
+        // Nobody's orders, or an unknown customer: only an empty page asks which.
+        if let Some(id) = query.user_id {
+            user_exists(conn, id).await?;
+        }
         return Ok(Vec::new());
     }
     let mut items = if query.lazy {
@@ -1038,7 +1038,38 @@ pub async fn list_order_events(
         ..Default::default()
     }
     .page_size()?;
-    events_where(&**db, order_id, after, limit).await
+    let events = events_where(&**db, order_id, after, limit).await?;
+    // An order has its order_created event; no events at all may still be an order the
+    // learning version wrote (it writes none), so only then is the order looked up.
+    if let Some(id) = order_id
+        && events.is_empty()
+        && after.is_none()
+    {
+        order_exists(&**db, id).await?;
+    }
+    Ok(events)
+}
+
+/// Ok when order `id` exists, NotFound otherwise.
+async fn order_exists(conn: &impl ConnectionTrait, id: i64) -> Result<(), Error> {
+    let found = order::Entity::find_by_id(id)
+        .select_only()
+        .column(order::Column::Id)
+        .into_tuple::<i64>()
+        .one(conn)
+        .await?;
+    found.map(|_| ()).ok_or_else(|| order_not_found(id))
+}
+
+/// Ok when user `id` exists, NotFound otherwise.
+async fn user_exists(conn: &impl ConnectionTrait, id: i64) -> Result<(), Error> {
+    let found = user::Entity::find_by_id(id)
+        .select_only()
+        .column(user::Column::Id)
+        .into_tuple::<i64>()
+        .one(conn)
+        .await?;
+    found.map(|_| ()).ok_or_else(|| Error::unknown("user", id))
 }
 
 /// The newest events of the outbox, newest first, before a cursor.

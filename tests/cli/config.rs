@@ -4,7 +4,9 @@ use assert_cmd::Command;
 
 fn bare() -> Command {
     let mut cmd = Command::cargo_bin("orderdesk").unwrap();
-    cmd.env_remove("DATABASE_URL").env("NO_COLOR", "1");
+    cmd.env_remove("DATABASE_URL")
+        .env_remove("ORDERDESK_DATABASE_URL")
+        .env("NO_COLOR", "1");
     cmd
 }
 
@@ -26,19 +28,39 @@ fn completions_and_version() {
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("orderdesk "));
 }
 
+/// Trust issue, point 7: `--database-url` > `ORDERDESK_DATABASE_URL` > `DATABASE_URL` > the
+/// same two in `./.env` > the default file; a `.env` in a parent directory is never read.
 #[test]
-fn the_flag_beats_database_url_which_beats_dotenv_which_beats_the_default() {
+fn point_7_the_url_comes_from_the_flag_then_the_environment_then_dotenv_here_only() {
     let dir = tempfile::tempdir().unwrap();
+    let here = dir.path().join("project");
+    std::fs::create_dir(&here).unwrap();
     let path = |name: &str| dir.path().join(name);
+    // A parent's .env, as another project's would be: never read.
     std::fs::write(
         path(".env"),
-        format!("DATABASE_URL={}\n", path("dotenv.db").display()),
+        format!(
+            "ORDERDESK_DATABASE_URL={}\nDATABASE_URL={}\n",
+            path("parent.db").display(),
+            path("parent.db").display()
+        ),
     )
     .unwrap();
+    let dotenv = |lines: &[(&str, &str)]| {
+        let text: String = lines
+            .iter()
+            .map(|(k, v)| format!("{k}={}\n", path(v).display()))
+            .collect();
+        std::fs::write(here.join(".env"), text).unwrap();
+    };
+    dotenv(&[
+        ("DATABASE_URL", "dotenv-common.db"),
+        ("ORDERDESK_DATABASE_URL", "dotenv-own.db"),
+    ]);
     let data = dir.path().join("data");
     let run = |cmd: &mut Command| {
         let out = cmd
-            .current_dir(dir.path())
+            .current_dir(&here)
             .env("XDG_DATA_HOME", &data)
             .env("HOME", dir.path())
             .args(["user", "add", "--email", "a@b.io", "--name", "A"])
@@ -50,21 +72,49 @@ fn the_flag_beats_database_url_which_beats_dotenv_which_beats_the_default() {
             String::from_utf8_lossy(&out.stderr)
         );
     };
+    let made = |name: &str| path(name).exists();
     run(bare()
-        .env("DATABASE_URL", path("env.db"))
+        .env("ORDERDESK_DATABASE_URL", path("env-own.db"))
+        .env("DATABASE_URL", path("env-common.db"))
         .arg("--database-url")
         .arg(path("flag.db")));
-    assert!(path("flag.db").exists() && !path("env.db").exists());
-    run(bare().env("DATABASE_URL", path("env.db")));
-    assert!(path("env.db").exists() && !path("dotenv.db").exists());
+    assert!(made("flag.db") && !made("env-own.db") && !made("env-common.db"));
+    run(bare()
+        .env("ORDERDESK_DATABASE_URL", path("env-own.db"))
+        .env("DATABASE_URL", path("env-common.db")));
+    assert!(made("env-own.db") && !made("env-common.db"));
+    run(bare().env("DATABASE_URL", path("env-common.db")));
+    assert!(made("env-common.db") && !made("dotenv-own.db"));
     run(&mut bare());
-    assert!(path("dotenv.db").exists());
-    std::fs::remove_file(path(".env")).unwrap();
+    assert!(made("dotenv-own.db") && !made("dotenv-common.db"));
+    dotenv(&[("DATABASE_URL", "dotenv-common.db")]);
+    run(&mut bare());
+    assert!(made("dotenv-common.db"));
+    std::fs::remove_file(here.join(".env")).unwrap();
     run(&mut bare());
     assert!(
         data.join("orderdesk").join("orderdesk.db").exists(),
         "the default file in the data dir"
     );
+    assert!(!made("parent.db"), "the parent's .env was never read");
+}
+
+/// Trust issue, point 9: an empty `--database-url` is refused, nothing is created.
+#[test]
+fn point_9_an_empty_database_url_is_refused_not_replaced_by_the_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = bare()
+        .current_dir(dir.path())
+        .env("XDG_DATA_HOME", &data)
+        .env("HOME", dir.path())
+        .args(["--database-url", "", "user", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--database-url is empty"), "{err}");
+    assert!(!data.exists(), "no default database was created");
 }
 
 #[test]

@@ -10,6 +10,7 @@ mod config;
 mod contention;
 mod crash;
 mod orders;
+mod trust;
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -18,6 +19,7 @@ use serde_json::Value;
 pub fn od(url: &str) -> Command {
     let mut cmd = Command::cargo_bin("orderdesk").expect("the orderdesk binary");
     cmd.env_remove("DATABASE_URL")
+        .env_remove("ORDERDESK_DATABASE_URL")
         .env("NO_COLOR", "1")
         .current_dir(std::env::temp_dir())
         .arg("--database-url")
@@ -68,6 +70,11 @@ pub fn ok(url: &str, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap()
+}
+
+/// The `id` of a JSON object, as an argument.
+pub fn id(v: &Value) -> String {
+    v["id"].as_i64().unwrap().to_string()
 }
 
 /// The `total` of a list command.

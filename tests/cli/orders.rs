@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use crate::backend::TestDb;
-use crate::{fails, json, ok, total};
+use crate::{fails, id, json, ok, total};
 
 crate::on_both_backends!(
     order_commands,
@@ -13,10 +13,6 @@ crate::on_both_backends!(
     bench_refuses_tables_unless_fresh,
     bench_tui_times_every_list,
 );
-
-fn id(v: &Value) -> String {
-    v["id"].as_i64().unwrap().to_string()
-}
 
 async fn order_commands(t: TestDb) {
     let url = &t.url;
@@ -265,7 +261,25 @@ async fn seed_stats_and_migrate(t: TestDb) {
     let err = fails(url, &["seed"], 2);
     assert!(err.contains("required"), "{err}");
 
-    let fresh = json(url, &["migrate", "fresh"]);
+    // Trust issue, point 11: without a terminal to ask on, fresh and down need --yes.
+    for action in ["fresh", "down"] {
+        let err = fails(url, &["migrate", action], 2);
+        assert!(
+            err.contains("nothing was changed. Add --yes to do it without a terminal"),
+            "{err}"
+        );
+    }
+    assert_eq!(
+        total(url, &["order", "list"]),
+        40,
+        "fresh without --yes kept the orders"
+    );
+    assert_eq!(
+        json(url, &["migrate", "status"])["migrations"][4]["applied"],
+        true,
+        "down without --yes kept the last migration"
+    );
+    let fresh = json(url, &["migrate", "fresh", "--yes"]);
     assert_eq!(fresh["total"], 5);
     assert_eq!(total(url, &["order", "list"]), 0);
     let scale = json(
@@ -295,7 +309,7 @@ async fn seed_stats_and_migrate(t: TestDb) {
             .collect()
     };
     for left in (0..5).rev() {
-        let down = json(url, &["migrate", "down"]);
+        let down = json(url, &["migrate", "down", "--yes"]);
         let expected: Vec<bool> = (0..5).map(|i| i < left).collect();
         assert_eq!(applied(&down), expected);
     }
