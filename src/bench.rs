@@ -34,6 +34,8 @@ pub struct BenchArgs {
     pub sql_log: bool,
     /// Connections in the pool; `None`: as the app opens it.
     pub pool: Option<u32>,
+    /// Tasks placing phase A's orders at once (order i by task i mod writers); 1 is W1.
+    pub writers: u32,
 }
 
 fn price_of(p: i64) -> i64 {
@@ -119,7 +121,7 @@ pub async fn run(args: BenchArgs) -> Result<bool, String> {
         }
         db::migrate_fresh(&db).await.map_err(|e| e.to_string())?;
     } else {
-        db::migrate(&db).await.map_err(|e| e.to_string())?;
+        db::migrate_on_start(&db).await.map_err(|e| e.to_string())?;
     }
     let backend = match db.backend() {
         DbBackend::Postgres => "postgres",
@@ -177,30 +179,48 @@ pub async fn run(args: BenchArgs) -> Result<bool, String> {
     );
 
     // Phase A
-    eprintln!("phase A: {} orders", args.orders);
-    let (mut sum_a, mut quantity_a) = (0_i64, 0_i64);
+    eprintln!(
+        "phase A: {} orders by {} writer(s)",
+        args.orders, args.writers
+    );
     let start_statements = recorder.data_statements();
     let t0 = Instant::now();
-    for i in 0..args.orders {
-        let (user_id, lines) = order_spec(i);
-        let order = service::create_order(
-            &db,
-            NewOrder {
-                user_id,
-                status: Status::Pending,
-                items: lines
-                    .iter()
-                    .map(|&(product_id, quantity)| NewOrderItem {
-                        product_id,
-                        quantity,
-                    })
-                    .collect(),
-            },
-        )
-        .await
-        .map_err(fail)?;
-        sum_a += order.total_amount_cents;
-        quantity_a += order.total_quantity;
+    let writers = u64::from(args.writers.max(1));
+    let mut tasks = Vec::new();
+    for w in 0..writers {
+        let db = db.clone();
+        let orders = args.orders;
+        tasks.push(tokio::spawn(async move {
+            let (mut sum, mut quantity) = (0_i64, 0_i64);
+            for i in (w..orders).step_by(writers as usize) {
+                let (user_id, lines) = order_spec(i);
+                let order = service::create_order(
+                    &db,
+                    NewOrder {
+                        user_id,
+                        status: Status::Pending,
+                        items: lines
+                            .iter()
+                            .map(|&(product_id, quantity)| NewOrderItem {
+                                product_id,
+                                quantity,
+                            })
+                            .collect(),
+                    },
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+                sum += order.total_amount_cents;
+                quantity += order.total_quantity;
+            }
+            Ok::<_, String>((sum, quantity))
+        }));
+    }
+    let (mut sum_a, mut quantity_a) = (0_i64, 0_i64);
+    for task in tasks {
+        let (sum, quantity) = task.await.map_err(|e| e.to_string())??;
+        sum_a += sum;
+        quantity_a += quantity;
     }
     emit(
         backend,

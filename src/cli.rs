@@ -56,7 +56,12 @@ pub enum Command {
     #[command(subcommand)]
     Order(OrderCommand),
     /// Orders by status, revenue, average delivery time, top products
-    Stats,
+    Stats {
+        /// Recompute the figures from every order, item and event (seconds on a million
+        /// orders) instead of reading the running totals, to check them
+        #[arg(long)]
+        recount: bool,
+    },
     /// The order_events outbox as JSON lines, oldest first
     Events {
         /// Only this order's events
@@ -81,9 +86,13 @@ pub enum Command {
         /// Connections in the pool (default: as the app opens it: 2, and on SQLite a writer beside them)
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100))]
         pool: Option<u32>,
+        /// Tasks placing phase A's orders at once (1 is W1; more measures writers that wait
+        /// for each other); the pool gets at least as many connections
+        #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
+        writers: u32,
         /// Instead of W1: time the TUI on the --database-url database (a seeded one), from
         /// start to the first frame with rows and from each key to the frame with its rows
-        #[arg(long, conflicts_with_all = ["orders", "fresh", "sql_log", "pool"])]
+        #[arg(long, conflicts_with_all = ["orders", "fresh", "sql_log", "pool", "writers"])]
         tui: bool,
     },
     /// Place orders and change statuses forever, printing "ready" first and B/E around every

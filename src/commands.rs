@@ -67,7 +67,29 @@ pub async fn run(cli: Cli) -> Result<()> {
             return Err(CommandError::Usage(NO_TERMINAL.to_owned()));
         }
         let db = open(cli.database_url.as_deref()).await?;
-        db::migrate(&db).await?;
+        match db::migrate_on_start(&db).await {
+            Ok(()) => {}
+            Err(db::StartError::Foreign { url, tables }) => {
+                // A terminal is there to ask on: the confirmation the command line's
+                // `migrate up` gives.
+                eprint!(
+                    "{url} holds tables that are not orderdesk's ({}) and none of orderdesk's.\n\
+                     Add orderdesk's tables beside them? [y/N] ",
+                    tables.join(", ")
+                );
+                let mut answer = String::new();
+                let _ = std::io::stdin().read_line(&mut answer);
+                if !matches!(answer.trim(), "y" | "Y" | "yes") {
+                    let _ = db.close().await;
+                    return Err(CommandError::Failed(
+                        "nothing was written; give the database you meant with --database-url"
+                            .to_owned(),
+                    ));
+                }
+                db::migrate(&db).await?;
+            }
+            Err(db::StartError::Db(e)) => return Err(service::Error::Db(e).into()),
+        }
         let result = crate::tui::run(db.clone())
             .await
             .map_err(|e| CommandError::Failed(format!("terminal: {e}")));
@@ -79,6 +101,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         fresh,
         sql_log,
         pool,
+        writers,
         tui,
     } = command
     {
@@ -104,7 +127,13 @@ pub async fn run(cli: Cli) -> Result<()> {
             database_url: cli.database_url.clone(),
             fresh,
             sql_log,
-            pool,
+            // Every writer gets a connection.
+            pool: if writers > 1 {
+                Some(pool.unwrap_or(0).max(writers))
+            } else {
+                pool
+            },
+            writers,
         };
         return match crate::bench::run(args).await {
             Ok(true) => Ok(()),
@@ -132,7 +161,12 @@ pub async fn run(cli: Cli) -> Result<()> {
                 migrate(&db, &out, action, yes).await
             }
             other => {
-                db::migrate(&db).await?;
+                db::migrate_on_start(&db).await.map_err(|e| match e {
+                    db::StartError::Db(e) => CommandError::Service(service::Error::Db(e)),
+                    foreign @ db::StartError::Foreign { .. } => {
+                        CommandError::Failed(foreign.to_string())
+                    }
+                })?;
                 // After the start-up migration check, which is not what the command does.
                 if cli.echo {
                     crate::sql_log::echo_to_stderr(&db);
@@ -142,7 +176,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                     Command::User(cmd) => user(&db, &out, cmd).await,
                     Command::Product(cmd) => product(&db, &out, cmd).await,
                     Command::Order(cmd) => order(&db, &out, cmd).await,
-                    Command::Stats => stats(&db, &out).await,
+                    Command::Stats { recount } => stats(&db, &out, recount).await,
                     Command::Events { order, follow } => events(&db, order, follow).await,
                     Command::Stress {
                         user,
@@ -687,8 +721,12 @@ async fn order(db: &Db, out: &Output, cmd: OrderCommand) -> Result<()> {
     }
 }
 
-async fn stats(db: &Db, out: &Output) -> Result<()> {
-    let s = service::stats(db).await?;
+async fn stats(db: &Db, out: &Output, recount: bool) -> Result<()> {
+    let s = if recount {
+        service::recount_stats(db).await?
+    } else {
+        service::stats(db).await?
+    };
     out.show(&s, || {
         let mut t = table(&["status", "orders"], &[1]);
         for (status, n) in &s.orders_by_status {

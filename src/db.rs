@@ -219,6 +219,11 @@ impl Db {
         self
     }
 
+    /// The database's URL with any password hidden, for messages.
+    pub fn shown_url(&self) -> String {
+        crate::config::redact(&self.url)
+    }
+
     /// Which backend this is.
     pub fn backend(&self) -> DbBackend {
         self.conn.get_database_backend()
@@ -468,6 +473,80 @@ async fn open_pool(url: &str, config: ConnectConfig) -> Result<DatabaseConnectio
         ));
     }
     Database::connect(options).await
+}
+
+/// The tables of a database that orderdesk has never migrated, when it has any: a database that
+/// holds something else (another project's, or the learning version's own tables), where
+/// orderdesk must not create its tables unasked. Empty for an empty database and for one that
+/// orderdesk migrated.
+///
+/// # Errors
+/// When the catalogue cannot be read.
+pub async fn foreign_tables(db: &Db) -> Result<Vec<String>, DbErr> {
+    use sea_orm::ConnectionTrait as _;
+    let sql = match db.backend() {
+        DbBackend::Postgres => {
+            "SELECT table_name::text FROM information_schema.tables \
+             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' \
+             ORDER BY table_name"
+        }
+        _ => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' \
+             AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
+        }
+    };
+    let mut tables = Vec::new();
+    for row in db
+        .conn
+        .query_all_raw(sea_orm::Statement::from_string(db.backend(), sql))
+        .await?
+    {
+        tables.push(row.try_get_by_index::<String>(0)?);
+    }
+    if tables.iter().any(|t| t == "seaql_migrations") {
+        return Ok(Vec::new());
+    }
+    Ok(tables)
+}
+
+/// Applies every pending migration, as a start-up step: refused (with what was found and how to
+/// go on) when the database holds tables that are not orderdesk's and orderdesk has never
+/// migrated it. `orderdesk migrate up` is the way to add orderdesk's tables to such a database
+/// on purpose.
+///
+/// # Errors
+/// The refusal, or a failed migration.
+pub async fn migrate_on_start(db: &Db) -> Result<(), StartError> {
+    let foreign = foreign_tables(db).await?;
+    if !foreign.is_empty() {
+        return Err(StartError::Foreign {
+            url: db.shown_url(),
+            tables: foreign,
+        });
+    }
+    migrate(db).await?;
+    Ok(())
+}
+
+/// Why start-up stopped before orderdesk's own work.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The database holds tables of something else and none of orderdesk's.
+    #[error(
+        "{url} holds tables that are not orderdesk's ({}) and none of orderdesk's; nothing was \
+         written. Is it the database you meant? `orderdesk --database-url URL migrate up` adds \
+         orderdesk's tables beside them; otherwise give another database with --database-url",
+        .tables.join(", ")
+    )]
+    Foreign {
+        /// The database, password hidden.
+        url: String,
+        /// What is in it.
+        tables: Vec<String>,
+    },
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbErr),
 }
 
 /// Applies every pending migration.

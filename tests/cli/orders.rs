@@ -250,6 +250,15 @@ async fn seed_stats_and_migrate(t: TestDb) {
         serde_json::json!({"pending": 5, "confirmed": 2, "shipped": 10, "delivered": 14, "cancelled": 9})
     );
     assert_eq!(stats["revenue_cents"], 204_762);
+    let recount = json(url, &["stats", "--recount"]);
+    for key in ["orders_by_status", "revenue_cents", "top_products"] {
+        assert_eq!(stats[key], recount[key], "{key}");
+    }
+    let (a, b) = (
+        stats["avg_delivery_seconds"].as_f64().unwrap(),
+        recount["avg_delivery_seconds"].as_f64().unwrap(),
+    );
+    assert!((a - b).abs() < 0.001, "{a} vs {b}");
     assert_eq!(stats["top_products"][0]["name"], "Knock box");
     let text = ok(url, &["stats"]);
     assert!(text.contains("Revenue: 2047.62"), "{text}");

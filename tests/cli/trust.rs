@@ -1,6 +1,8 @@
 //! The trust issue (#11) on the command line, on both backends. Each test names its point.
 
-use crate::backend::TestDb;
+use sea_orm::{ConnectionTrait, Statement};
+
+use crate::backend::{Backend, PgDrop, TestDb};
 use crate::{fails, id, json, total};
 
 crate::on_both_backends!(
@@ -107,4 +109,66 @@ async fn point_5_unknown_and_negative_ids_are_refused_everywhere(t: TestDb) {
     // Not a number at all stays a usage error (exit 2).
     let err = fails(url, &["order", "list", "--user", "abc"], 2);
     assert!(err.contains("invalid value 'abc'"), "{err}");
+}
+
+/// Trust issue, point 8: a database that holds something else gets no orderdesk tables unless
+/// `migrate up` asks for them; the refusal says what it found and how to go on.
+async fn point_8_tables_of_something_else_are_not_joined_unasked(backend: Backend) {
+    let Some((url, _dir, pg)) = crate::backend::fresh_url(backend).await else {
+        return;
+    };
+    let _drop = PgDrop(pg);
+    let create = if backend == Backend::Sqlite {
+        "?mode=rwc"
+    } else {
+        ""
+    };
+    let conn = sea_orm::Database::connect(format!("{url}{create}"))
+        .await
+        .unwrap();
+    conn.execute_unprepared("CREATE TABLE accounts (id BIGINT PRIMARY KEY, owner TEXT)")
+        .await
+        .unwrap();
+    let tables = || async {
+        let sql = match backend {
+            Backend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+            Backend::Postgres => {
+                "SELECT table_name::text FROM information_schema.tables \
+                 WHERE table_schema = 'public' ORDER BY 1"
+            }
+        };
+        conn.query_all_raw(Statement::from_string(conn.get_database_backend(), sql))
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get_by_index::<String>(0).unwrap())
+            .collect::<Vec<_>>()
+    };
+    for args in [
+        &["user", "list"][..],
+        &["order", "add", "--user", "1", "--item", "1:1"],
+    ] {
+        let err = fails(&url, args, 1);
+        assert!(
+            err.contains("holds tables that are not orderdesk's (accounts) and none of orderdesk's; nothing was written"),
+            "{err}"
+        );
+        assert!(err.contains("migrate up"), "{err}");
+        assert_eq!(tables().await, ["accounts"], "nothing was created");
+    }
+    let up = json(&url, &["migrate", "up"]);
+    assert_eq!(up["migrations"][0]["applied"], true);
+    assert_eq!(json(&url, &["user", "list"])["total"], 0);
+    assert!(tables().await.contains(&"accounts".to_owned()));
+    conn.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn point_8_tables_of_something_else_are_not_joined_unasked_sqlite() {
+    point_8_tables_of_something_else_are_not_joined_unasked(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn point_8_tables_of_something_else_are_not_joined_unasked_postgres() {
+    point_8_tables_of_something_else_are_not_joined_unasked(Backend::Postgres).await;
 }
