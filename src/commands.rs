@@ -202,8 +202,9 @@ async fn open(flag: Option<&str>) -> Result<Db> {
     let url = config::database_url(flag).map_err(CommandError::Failed)?;
     db::connect(&url.url).await.map_err(|e| {
         CommandError::Failed(format!(
-            "cannot open the database {}: {e}",
-            config::redact(&url.url)
+            "cannot open the database {}: {}",
+            config::redact(&url.url),
+            db::connect_reason(&e)
         ))
     })
 }

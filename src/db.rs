@@ -382,7 +382,12 @@ pub async fn connect(url: &str) -> Result<Db, DbErr> {
 /// # Errors
 /// When the URL is neither, the folder cannot be created or the database cannot be reached.
 pub async fn connect_with(url: &str, config: ConnectConfig) -> Result<Db, DbErr> {
-    let conn = open_pool(url, config).await?;
+    if is_postgres_url(url) {
+        probe_postgres(url).await?;
+    }
+    let conn = open_pool(url, config)
+        .await
+        .map_err(|e| explain_connect(url, e))?;
     let recorder = Arc::new(Recorder::default());
     // SQLite lets one transaction write at a time, so write transactions share one connection:
     // they queue for it in the pool instead of in SQLite's busy handler, and it keeps its page
@@ -423,6 +428,88 @@ fn with_recorder(mut conn: DatabaseConnection, recorder: &Arc<Recorder>) -> Data
         });
     });
     conn
+}
+
+/// The host, port, user and database a PostgreSQL URL names (sqlx's reading of it).
+fn postgres_parts(url: &str) -> Option<(String, u16, String, String)> {
+    let options = sea_orm::sqlx::postgres::PgConnectOptions::from_str(url).ok()?;
+    Some((
+        options.get_host().to_owned(),
+        options.get_port(),
+        options.get_username().to_owned(),
+        options
+            .get_database()
+            .unwrap_or(options.get_username())
+            .to_owned(),
+    ))
+}
+
+/// Tries a TCP connection to the server first: a refused one is said as such at once, where the
+/// pool would retry until its deadline and then say only "pool timed out".
+async fn probe_postgres(url: &str) -> Result<(), DbErr> {
+    let Some((host, port, ..)) = postgres_parts(url) else {
+        return Ok(());
+    };
+    if host.starts_with('/') {
+        return Ok(()); // a Unix socket: the pool says what is wrong with it
+    }
+    match tokio::time::timeout(
+        ACQUIRE_TIMEOUT,
+        tokio::net::TcpStream::connect((host.as_str(), port)),
+    )
+    .await
+    {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+            Err(DbErr::Custom(format!(
+                "connection refused at {host}:{port} (is the PostgreSQL server running there?)"
+            )))
+        }
+        Ok(Err(e)) => Err(DbErr::Custom(format!("cannot reach {host}:{port}: {e}"))),
+        Err(_) => Err(DbErr::Custom(format!(
+            "{host}:{port} did not answer within {} s",
+            ACQUIRE_TIMEOUT.as_secs()
+        ))),
+    }
+}
+
+/// A failed connection in words a person can act on: a missing database with the command that
+/// creates it, a user the server does not accept.
+fn explain_connect(url: &str, err: DbErr) -> DbErr {
+    let (DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e))
+    | DbErr::Query(sea_orm::RuntimeErr::SqlxError(e))
+    | DbErr::Exec(sea_orm::RuntimeErr::SqlxError(e))) = &err
+    else {
+        return err;
+    };
+    let sea_orm::sqlx::Error::Database(server) = e.as_ref() else {
+        return err;
+    };
+    let Some((host, port, user, database)) = postgres_parts(url) else {
+        return err;
+    };
+    match server.code().as_deref() {
+        Some("3D000") => DbErr::Custom(format!(
+            "there is no database \"{database}\" on {host}:{port}; create it with \
+             `createdb -h {host} -p {port} -U {user} {database}` (or `CREATE DATABASE \
+             \"{database}\";` in psql) and run orderdesk again"
+        )),
+        Some("28000" | "28P01") => DbErr::Custom(format!(
+            "the server at {host}:{port} does not let user \"{user}\" in ({}); check the user \
+             and password in the URL",
+            server.message()
+        )),
+        _ => err,
+    }
+}
+
+/// What to tell a person whose database could not be opened: the reason alone for the
+/// failures explained here, the driver's words (after "database error") otherwise.
+pub fn connect_reason(err: &DbErr) -> String {
+    match err {
+        DbErr::Custom(reason) => reason.clone(),
+        other => format!("database error: {other}"),
+    }
 }
 
 /// Whether a SQLite URL names an in-memory database (which has no folder, and which a second

@@ -116,7 +116,36 @@ pub enum Error {
 
 /// A database failure in words a user can act on.
 fn db_reason(err: &DbErr) -> String {
+    if is_busy(err) {
+        return format!(
+            "the database is busy: another program (another orderdesk with a transaction paused \
+             in the stepper, say) has held its write lock for {} s; nothing was written, try \
+             again",
+            crate::db::SQLITE_BUSY_TIMEOUT.as_secs()
+        );
+    }
     outage_reason(err).unwrap_or_else(|| format!("database error: {err}"))
+}
+
+/// Whether SQLite gave up waiting for its write lock (SQLITE_BUSY and its extended codes, or
+/// SQLITE_LOCKED).
+fn is_busy(err: &DbErr) -> bool {
+    let (DbErr::Conn(RuntimeErr::SqlxError(e))
+    | DbErr::Exec(RuntimeErr::SqlxError(e))
+    | DbErr::Query(RuntimeErr::SqlxError(e))) = err
+    else {
+        return false;
+    };
+    let sea_orm::sqlx::Error::Database(db) = e.as_ref() else {
+        return false;
+    };
+    // SQLite's primary result code is the low byte of the extended one.
+    db.code()
+        .and_then(|c| c.parse::<u32>().ok())
+        .is_some_and(|code| matches!(code & 0xff, 5 | 6))
+        && db
+            .try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()
+            .is_some()
 }
 
 /// What to tell the user when the database was out of reach (rather than refusing the work):

@@ -1,6 +1,6 @@
 //! The trust issue (#11) on the command line, on both backends. Each test names its point.
 
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
 
 use crate::backend::{Backend, PgDrop, TestDb};
 use crate::{fails, id, json, total};
@@ -171,4 +171,66 @@ async fn point_8_tables_of_something_else_are_not_joined_unasked_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn point_8_tables_of_something_else_are_not_joined_unasked_postgres() {
     point_8_tables_of_something_else_are_not_joined_unasked(Backend::Postgres).await;
+}
+
+/// Trust issue, point 13: a missing PostgreSQL database is named with the command that
+/// creates it; no driver wording.
+#[tokio::test]
+async fn point_13_a_missing_postgres_database_says_how_to_create_it() {
+    let Some((url, _dir, pg)) = crate::backend::fresh_url(Backend::Postgres).await else {
+        return;
+    };
+    let _drop = PgDrop(pg);
+    let missing = format!("{url}_missing");
+    let name = missing.rsplit('/').next().unwrap().to_owned();
+    let err = fails(&missing, &["user", "list"], 1);
+    assert!(
+        err.contains(&format!("there is no database \"{name}\" on "))
+            && err.contains("createdb -h ")
+            && err.contains(&format!(" {name}`")),
+        "{err}"
+    );
+    assert!(!err.contains("error returned from database"), "{err}");
+}
+
+/// Trust issue, point 13: a write that waited out SQLite's busy timeout behind another
+/// program's write transaction says the database is busy, that nothing was written and to try
+/// again (it waits the 10 s of the timeout).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn point_13_a_write_behind_another_programs_lock_says_busy_not_locked() {
+    let t = crate::backend::setup(Backend::Sqlite).await.unwrap();
+    let url = t.url.clone();
+    let ada = id(&json(
+        &url,
+        &["user", "add", "--email", "ada@example.com", "--name", "Ada"],
+    ));
+    let mug = id(&json(
+        &url,
+        &["product", "add", "--name", "Mug", "--price", "8.50"],
+    ));
+    // Another program's write transaction, held open.
+    let other = sea_orm::Database::connect(&url).await.unwrap();
+    let held = other
+        .begin_with_config(None, None)
+        .await
+        .expect("a transaction");
+    held.execute_unprepared("UPDATE products SET name = 'Held' WHERE id = 1")
+        .await
+        .unwrap();
+    let line = format!("{mug}:1");
+    let url2 = url.clone();
+    let err = tokio::task::spawn_blocking(move || {
+        fails(&url2, &["order", "add", "--user", &ada, "--item", &line], 1)
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        err.trim_end(),
+        "error: the database is busy: another program (another orderdesk with a transaction \
+         paused in the stepper, say) has held its write lock for 10 s; nothing was written, \
+         try again"
+    );
+    held.rollback().await.unwrap();
+    other.close().await.unwrap();
+    assert_eq!(total(&url, &["order", "list"]), 0);
 }
