@@ -1,8 +1,9 @@
 //! The command line: global options and subcommands (clap derive).
 //!
-//! Ids and page sizes are parsed by clap (a malformed one is a usage error, exit 2); prices,
-//! stock, quantities, statuses, emails and names are taken as typed and checked by the service
-//! layer, which refuses them with a message naming the field (exit 1).
+//! Ids, page sizes and statuses are parsed by clap (a malformed one is a usage error, exit 2;
+//! a negative id reaches the service, which says it must be positive); prices, stock,
+//! quantities, emails and names are taken as typed and checked by the service layer, which
+//! refuses them with a message naming the field (exit 1).
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -115,6 +116,34 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// An order status as the command line takes it (completion, "did you mean", exit 2 for a typo).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusArg {
+    /// Placed, not yet confirmed
+    Pending,
+    /// Confirmed, to be shipped
+    Confirmed,
+    /// On its way
+    Shipped,
+    /// Arrived (final)
+    Delivered,
+    /// Cancelled, tracked stock given back (final)
+    Cancelled,
+}
+
+impl From<StatusArg> for crate::service::Status {
+    fn from(s: StatusArg) -> Self {
+        use crate::service::Status;
+        match s {
+            StatusArg::Pending => Status::Pending,
+            StatusArg::Confirmed => Status::Confirmed,
+            StatusArg::Shipped => Status::Shipped,
+            StatusArg::Delivered => Status::Delivered,
+            StatusArg::Cancelled => Status::Cancelled,
+        }
+    }
 }
 
 /// What `migrate` does.
@@ -278,9 +307,9 @@ pub enum OrderCommand {
             allow_hyphen_values = true
         )]
         items: Vec<String>,
-        /// The starting status: pending or confirmed
-        #[arg(long, default_value = "pending")]
-        status: String,
+        /// The starting status
+        #[arg(long, value_enum, ignore_case = true, default_value_t = StatusArg::Pending)]
+        status: StatusArg,
     },
     /// List orders, newest first, a page at a time
     List {
@@ -291,8 +320,8 @@ pub enum OrderCommand {
         #[arg(long, value_name = "TEXT")]
         customer: Option<String>,
         /// Only orders in this status
-        #[arg(long)]
-        status: Option<String>,
+        #[arg(long, value_enum, ignore_case = true)]
+        status: Option<StatusArg>,
         /// Orders per page (1..=1000)
         #[arg(long, value_name = "N", default_value_t = 50)]
         limit: u64,
@@ -315,7 +344,8 @@ pub enum OrderCommand {
         #[arg(allow_negative_numbers = true)]
         id: i64,
         /// The new status
-        status: String,
+        #[arg(value_enum, ignore_case = true)]
+        status: StatusArg,
     },
     /// Cancel a pending or confirmed order; tracked stock comes back
     Cancel {

@@ -42,6 +42,17 @@ impl CommandError {
             _ => 1,
         }
     }
+
+    /// The error as `--json` prints it on stderr, in the shape and with the codes of the HTTP
+    /// API: `{"error": {"code", "field", "message"}}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let (code, field, message) = match self {
+            CommandError::Service(e) => (e.code(), e.field(), e.reason()),
+            CommandError::Failed(m) => ("failed", None, m.clone()),
+            CommandError::Usage(m) => ("usage", None, m.clone()),
+        };
+        json!({ "error": { "code": code, "field": field, "message": message } })
+    }
 }
 
 impl From<sea_orm::DbErr> for CommandError {
@@ -649,7 +660,7 @@ async fn order(db: &Db, out: &Output, cmd: OrderCommand) -> Result<()> {
             items,
             status,
         } => {
-            let status = validate::status(&status)?;
+            let status = service::Status::from(status);
             let items = items
                 .iter()
                 .enumerate()
@@ -684,7 +695,7 @@ async fn order(db: &Db, out: &Output, cmd: OrderCommand) -> Result<()> {
             let query = OrderQuery {
                 user_id: user,
                 customer,
-                status: status.as_deref().map(validate::status).transpose()?,
+                status: status.map(service::Status::from),
                 before,
                 limit: Some(limit),
                 lazy,
@@ -699,8 +710,7 @@ async fn order(db: &Db, out: &Output, cmd: OrderCommand) -> Result<()> {
             out.show(&d, || detail_text(&d))
         }
         OrderCommand::Status { id, status } => {
-            let status = validate::status(&status)?;
-            let o = service::set_order_status(db, id, status).await?;
+            let o = service::set_order_status(db, id, status.into()).await?;
             out.show(&o, || order_text("Updated", &o))
         }
         OrderCommand::Cancel { id } => {

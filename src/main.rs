@@ -11,6 +11,7 @@ fn main() -> ExitCode {
     // A second install (there is none) is the only failure, and harmless.
     let _ = color_eyre::install();
     let cli = Cli::parse();
+    let json = cli.json;
     // The TUI keeps drawing while requests run, so it gets worker threads; a command runs one
     // thing after another, which one thread does without waking others for every statement.
     let interactive = matches!(cli.command, None | Some(Command::Bench { tui: true, .. }));
@@ -29,7 +30,12 @@ fn main() -> ExitCode {
     match runtime.block_on(commands::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            // Usage errors stay text, as clap's own are.
+            if json && e.exit_code() == 1 {
+                eprintln!("{}", e.to_json());
+            } else {
+                eprintln!("error: {e}");
+            }
             ExitCode::from(e.exit_code())
         }
     }

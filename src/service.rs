@@ -251,6 +251,41 @@ impl Error {
         }
     }
 
+    /// The error's code, as the HTTP API and `--json` name it: `validation`, `not_found`,
+    /// `conflict`, `out_of_stock`, `invalid_transition`, `unavailable` (the database is out of
+    /// reach or busy: try again) or `internal`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Validation { .. } => "validation",
+            Error::NotFound { .. } => "not_found",
+            Error::Conflict { .. } => "conflict",
+            Error::OutOfStock { .. } => "out_of_stock",
+            Error::InvalidTransition { .. } => "invalid_transition",
+            Error::Db(e) if is_busy(e) || outage_reason(e).is_some() => "unavailable",
+            Error::Db(_) => "internal",
+        }
+    }
+
+    /// Why, without the field in front (the field is [`Error::field`]).
+    pub fn reason(&self) -> String {
+        match self {
+            Error::Validation { reason, .. } | Error::Conflict { reason, .. } => reason.clone(),
+            Error::NotFound { what, id, .. } => format!("unknown {what} {id}"),
+            Error::OutOfStock {
+                product_id,
+                name,
+                available,
+                requested,
+                lines,
+                ..
+            } => short_reason(*product_id, name, *available, *requested, lines),
+            Error::InvalidTransition { order_id, from, to } => {
+                transition_reason(*order_id, *from, *to)
+            }
+            Error::Db(e) => db_reason(e),
+        }
+    }
+
     /// Whether this is a refusal of the input (as opposed to a database failure).
     pub fn is_refusal(&self) -> bool {
         !matches!(self, Error::Db(_))

@@ -590,16 +590,16 @@ async fn every_bad_input_is_refused_with_its_field_and_writes_nothing(t: TestDb)
                 "--status".into(),
                 sql.into(),
             ],
-            "error: status: unknown status",
-            1,
+            "error: invalid value",
+            2,
         ),
         (
             vec!["order", "status", "1", "teleported"]
                 .into_iter()
                 .map(String::from)
                 .collect(),
-            "error: status: unknown status \"teleported\"",
-            1,
+            "error: invalid value 'teleported' for '<STATUS>'",
+            2,
         ),
         (
             vec!["order", "status", "888888", "confirmed"]
@@ -622,8 +622,8 @@ async fn every_bad_input_is_refused_with_its_field_and_writes_nothing(t: TestDb)
                 .into_iter()
                 .map(String::from)
                 .collect(),
-            "error: status: unknown status \"lost\"",
-            1,
+            "error: invalid value 'lost' for '--status <STATUS>'",
+            2,
         ),
         (
             vec!["order", "list", "--limit", "0"]

@@ -121,9 +121,13 @@ async fn order_commands(t: TestDb) {
         json(url, &["order", "status", &oid, "CONFIRMED"])["status"],
         "confirmed"
     );
-    let err = fails(url, &["order", "status", &oid, "lost"], 1);
+    // Trust issue, point 16: a status is a clap value: a typo is a usage error (exit 2)
+    // with the values and a suggestion.
+    let err = fails(url, &["order", "status", &oid, "shiped"], 2);
     assert!(
-        err.starts_with("error: status: unknown status \"lost\""),
+        err.starts_with("error: invalid value 'shiped' for '<STATUS>'")
+            && err.contains("[possible values: pending, confirmed, shipped, delivered, cancelled]")
+            && err.contains("a similar value exists: 'shipped'"),
         "{err}"
     );
 

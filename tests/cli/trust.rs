@@ -8,6 +8,7 @@ use crate::{fails, id, json, total};
 crate::on_both_backends!(
     point_4_three_lines_of_one_product_are_summed_in_the_refusal,
     point_5_unknown_and_negative_ids_are_refused_everywhere,
+    point_16_json_refusals_have_the_api_error_shape,
 );
 
 async fn point_4_three_lines_of_one_product_are_summed_in_the_refusal(t: TestDb) {
@@ -233,4 +234,94 @@ async fn point_13_a_write_behind_another_programs_lock_says_busy_not_locked() {
     held.rollback().await.unwrap();
     other.close().await.unwrap();
     assert_eq!(total(&url, &["order", "list"]), 0);
+}
+
+/// Trust issue, point 16: with `--json` a refusal prints `{"error": {"code", "field",
+/// "message"}}` on stderr (exit 1); a usage error stays clap's text (exit 2).
+async fn point_16_json_refusals_have_the_api_error_shape(t: TestDb) {
+    let url = &t.url;
+    let ada = id(&json(
+        url,
+        &["user", "add", "--email", "ada@example.com", "--name", "Ada"],
+    ));
+    let mug = id(&json(
+        url,
+        &[
+            "product", "add", "--name", "Mug", "--price", "8.50", "--stock", "1",
+        ],
+    ));
+    let order = id(&json(
+        url,
+        &[
+            "order",
+            "add",
+            "--user",
+            &ada,
+            "--item",
+            &format!("{mug}:1"),
+        ],
+    ));
+    let cases: [(Vec<String>, serde_json::Value); 5] = [
+        (
+            vec![
+                "order".into(),
+                "status".into(),
+                order.clone(),
+                "shipped".into(),
+            ],
+            serde_json::json!({"error": {"code": "invalid_transition", "field": "status",
+                "message": format!("order {order} is pending and can become confirmed or cancelled, not shipped")}}),
+        ),
+        (
+            vec![
+                "order".into(),
+                "add".into(),
+                "--user".into(),
+                ada.clone(),
+                "--item".into(),
+                format!("{mug}:0"),
+            ],
+            serde_json::json!({"error": {"code": "validation", "field": "item 1 quantity",
+                "message": "quantity must be 1..=10000 (got 0)"}}),
+        ),
+        (
+            vec![
+                "order".into(),
+                "add".into(),
+                "--user".into(),
+                ada.clone(),
+                "--item".into(),
+                format!("{mug}:1"),
+            ],
+            serde_json::json!({"error": {"code": "out_of_stock", "field": "item 1",
+                "message": format!("product {mug} (Mug) has 0 left, 1 requested")}}),
+        ),
+        (
+            vec!["order".into(), "show".into(), "4242".into()],
+            serde_json::json!({"error": {"code": "not_found", "field": "order",
+                "message": "unknown order 4242"}}),
+        ),
+        (
+            vec![
+                "user".into(),
+                "add".into(),
+                "--email".into(),
+                "ada@example.com".into(),
+                "--name".into(),
+                "Again".into(),
+            ],
+            serde_json::json!({"error": {"code": "conflict", "field": "email",
+                "message": "ada@example.com is already registered"}}),
+        ),
+    ];
+    for (args, want) in cases {
+        let mut full = vec!["--json"];
+        full.extend(args.iter().map(String::as_str));
+        let err = fails(url, &full, 1);
+        let got: serde_json::Value = serde_json::from_str(err.trim_end())
+            .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {err}"));
+        assert_eq!(got, want, "{args:?}");
+    }
+    let err = fails(url, &["--json", "order", "status", &order, "shiped"], 2);
+    assert!(err.starts_with("error: invalid value 'shiped'"), "{err}");
 }
