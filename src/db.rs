@@ -219,6 +219,11 @@ impl Db {
         self
     }
 
+    /// The pooled connection, for reads outside a transaction.
+    pub(crate) fn reader(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
     /// The database's URL with any password hidden, for messages.
     pub fn shown_url(&self) -> String {
         crate::config::redact(&self.url)
@@ -612,6 +617,12 @@ pub async fn migrate_on_start(db: &Db) -> Result<(), StartError> {
         });
     }
     migrate(db).await?;
+    crate::service::fill_search_keys(db)
+        .await
+        .map_err(|e| match e {
+            crate::service::Error::Db(e) => e,
+            other => DbErr::Custom(other.to_string()),
+        })?;
     Ok(())
 }
 

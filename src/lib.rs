@@ -6,6 +6,7 @@ pub mod commands;
 pub mod config;
 pub mod db;
 pub mod entity;
+pub mod fold;
 pub mod money;
 pub mod service;
 pub mod sql_log;

@@ -6,6 +6,7 @@
 mod explain;
 mod orders;
 mod products;
+mod search;
 pub mod seed;
 mod sql_text;
 mod stats;
@@ -31,6 +32,7 @@ pub use products::{
     NewProduct, Product, ProductChanges, create_product, delete_product, get_product,
     list_products, update_product,
 };
+pub use search::fill_search_keys;
 pub use stats::{Stats, TopProduct, orders_per_day, recount_stats, stats};
 pub use users::{
     NewUser, User, UserChanges, UserRow, create_user, delete_user, get_user, list_users,
@@ -410,18 +412,19 @@ impl ListQuery {
         }
     }
 
-    /// The filter as a LIKE pattern, lowercased and escaped, or `None` when blank.
+    /// The filter as a LIKE pattern, folded (`crate::fold::fold`) and escaped, or `None` when
+    /// blank.
     fn like_pattern(&self) -> Option<String> {
         let text = self.filter.as_deref().map(str::trim).unwrap_or("");
         (!text.is_empty()).then(|| like_contains(text))
     }
 }
 
-/// `%text%`, lowercased, with `%`, `_` and `\` escaped by `\`.
+/// `%text%`, folded, with `%`, `_` and `\` escaped by `\`.
 fn like_contains(text: &str) -> String {
     let mut pattern = String::with_capacity(text.len() + 2);
     pattern.push('%');
-    for c in text.to_lowercase().chars() {
+    for c in crate::fold::fold(text).chars() {
         if matches!(c, '%' | '_' | '\\') {
             pattern.push('\\');
         }
@@ -429,6 +432,26 @@ fn like_contains(text: &str) -> String {
     }
     pattern.push('%');
     pattern
+}
+
+/// A condition: the row's folded `key` column matches a pattern from
+/// [`ListQuery::like_pattern`]; a row without a key (written by a program that knows no such
+/// column, not yet filled) is matched by `LOWER` of its `columns` instead.
+fn search_matches<C: sea_orm::ColumnTrait>(
+    key: C,
+    columns: &[C],
+    pattern: &str,
+) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+    let like = || LikeExpr::new(pattern).escape('\\');
+    let legacy = columns
+        .iter()
+        .map(|c| Expr::expr(Func::lower(Expr::col(*c))).like(like()))
+        .reduce(ExprTrait::or)
+        .unwrap_or_else(|| Expr::val(false));
+    Expr::col(key)
+        .like(like())
+        .or(Expr::col(key).is_null().and(legacy))
 }
 
 /// Checks that an id is positive.

@@ -8,6 +8,7 @@ mod m20261122_000002_orders_user_status_index;
 mod m20261124_000003_drop_order_items_product_index;
 mod m20261124_000004_order_ids_without_autoincrement;
 mod m20261202_000005_stock_taken_and_order_stats;
+mod m20261202_000006_search_keys;
 
 pub use m20261202_000005_stock_taken_and_order_stats::{REVENUE_SPLIT_BITS, STATS_SHARDS};
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_drop_order_items_product_index::Migration),
             Box::new(m20261124_000004_order_ids_without_autoincrement::Migration),
             Box::new(m20261202_000005_stock_taken_and_order_stats::Migration),
+            Box::new(m20261202_000006_search_keys::Migration),
         ]
     }
 }

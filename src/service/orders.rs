@@ -370,6 +370,7 @@ async fn products_by_id(
             name: row.try_get_by_index(1)?,
             price_cents: row.try_get_by_index(2)?,
             stock: row.try_get_by_index(3)?,
+            search_key: None,
         };
         products.insert(product.id, product);
     }

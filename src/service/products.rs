@@ -1,6 +1,5 @@
 //! Products: create, list (paged, filtered), get, update (name, price, stock or untracked), delete.
 
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, SqlErr,
@@ -92,10 +91,11 @@ pub async fn list_products(db: &Db, query: &ListQuery) -> Result<Vec<Product>, E
         select = select.filter(product::Column::Id.gt(after));
     }
     if let Some(pattern) = query.like_pattern() {
-        select = select.filter(
-            Expr::expr(Func::lower(Expr::col(product::Column::Name)))
-                .like(LikeExpr::new(pattern).escape('\\')),
-        );
+        select = select.filter(super::search_matches(
+            product::Column::SearchKey,
+            &[product::Column::Name],
+            &pattern,
+        ));
     }
     Ok(select
         .all(&**db)

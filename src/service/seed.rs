@@ -237,8 +237,14 @@ const ORDERS_PER_TX: u64 = 50_000;
 /// Batches of generated orders waiting to be written.
 const QUEUE: usize = 8;
 
-const USERS: Table = Table::new("users", &["id", "email", "full_name", "created_at"]);
-const PRODUCTS: Table = Table::new("products", &["id", "name", "price_cents", "stock"]);
+const USERS: Table = Table::new(
+    "users",
+    &["id", "email", "full_name", "created_at", "search_key"],
+);
+const PRODUCTS: Table = Table::new(
+    "products",
+    &["id", "name", "price_cents", "stock", "search_key"],
+);
 const ORDERS: Table = Table::new(
     "orders",
     &["id", "user_id", "status", "created_at", "updated_at"],
@@ -673,11 +679,14 @@ pub async fn seed_scale(
             LAST[rng.usize(..LAST.len())]
         );
         let created = year_ago - Duration::days(30) + Duration::minutes(rng.i64(0..43_200));
+        let email = format!("seed{id}@example.com");
+        let key = crate::fold::user_key(&email, &name);
         [
             id.into(),
-            format!("seed{id}@example.com").into(),
+            email.into(),
             name.into(),
             created.into(),
+            key.into(),
         ]
     })
     .await?;
@@ -695,7 +704,14 @@ pub async fn seed_scale(
             ADJECTIVES[rng.usize(..ADJECTIVES.len())],
             NOUNS[rng.usize(..NOUNS.len())],
         );
-        [id.into(), name.into(), price.into(), stock.into()]
+        let key = crate::fold::fold(&name);
+        [
+            id.into(),
+            name.into(),
+            price.into(),
+            stock.into(),
+            key.into(),
+        ]
     })
     .await?;
 

@@ -1,7 +1,7 @@
 //! Users: create, list (paged, filtered), get, update, delete.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -124,14 +124,11 @@ pub async fn list_users(db: &Db, query: &ListQuery) -> Result<Vec<UserRow>, Erro
 
 /// A condition: the user's email or name matches a LIKE pattern from `ListQuery::like_pattern`.
 pub(super) fn matches(pattern: &str) -> sea_orm::sea_query::SimpleExpr {
-    let like = || LikeExpr::new(pattern).escape('\\');
-    Expr::expr(Func::lower(Expr::col((user::Entity, user::Column::Email))))
-        .like(like())
-        .or(Expr::expr(Func::lower(Expr::col((
-            user::Entity,
-            user::Column::FullName,
-        ))))
-        .like(like()))
+    super::search_matches(
+        user::Column::SearchKey,
+        &[user::Column::Email, user::Column::FullName],
+        pattern,
+    )
 }
 
 /// One user.

@@ -5,7 +5,10 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use chrono::{DateTime, TimeZone, Utc};
 use orderdesk::db;
-use orderdesk::service::{self, Error, MAX_ORDER_TOTAL_CENTS, ProductChanges, Stats, Status};
+use orderdesk::service::{
+    self, Error, ListQuery, MAX_ORDER_TOTAL_CENTS, ProductChanges, Stats, Status,
+};
+use sea_orm::{ConnectionTrait, Statement};
 
 use crate::backend::TestDb;
 use crate::{a_product, a_user, an_order, counts, new_order, stock_of};
@@ -15,6 +18,7 @@ crate::on_both_backends!(
     point_2_an_order_total_is_bounded_below_2_pow_53,
     point_2_stats_never_overflow_whatever_was_accepted,
     point_2_running_figures_equal_a_recount_after_random_work,
+    point_3_filters_fold_case_the_same_on_every_backend,
     point_4_lines_of_one_product_are_checked_together_and_stay_lines,
 );
 
@@ -220,8 +224,9 @@ async fn point_2_running_figures_equal_a_recount_after_random_work(t: TestDb) {
     let fast = service::stats(&d).await.unwrap();
     assert!(fast.orders_by_status[&Status::Delivered] > 0);
     assert!(fast.avg_delivery_seconds.is_some());
-    // Migration 5 fills the tables from the orders already there: down and up give the same.
-    db::migrate_down(&d, Some(1)).await.unwrap();
+    // Migration 5 fills the tables from the orders already there: down (past 6 and 5) and up
+    // give the same.
+    db::migrate_down(&d, Some(2)).await.unwrap();
     db::migrate(&d).await.unwrap();
     let rebuilt = service::stats(&d).await.unwrap();
     assert_same(&rebuilt, &fast, "after the migration rebuilt them");
@@ -246,4 +251,154 @@ async fn point_4_lines_of_one_product_are_checked_together_and_stay_lines(t: Tes
     let o = an_order(&t.db, u.id, &[(p.id, 1); 2]).await;
     assert_eq!(o.items.len(), 2, "two lines stay two lines");
     assert_eq!(stock_of(&t.db, p.id).await, Some(0));
+}
+
+async fn user_names(d: &db::Db, filter: &str) -> Vec<String> {
+    let query = ListQuery {
+        filter: Some(filter.to_owned()),
+        ..Default::default()
+    };
+    let mut names: Vec<String> = service::list_users(d, &query)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.full_name)
+        .collect();
+    names.sort();
+    names
+}
+
+async fn product_names(d: &db::Db, filter: &str) -> Vec<String> {
+    let query = ListQuery {
+        filter: Some(filter.to_owned()),
+        ..Default::default()
+    };
+    let mut names: Vec<String> = service::list_products(d, &query)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    names.sort();
+    names
+}
+
+/// The body of point 3, on any database: case folds the same way everywhere, accents count,
+/// rows the learning version writes (no search key) are found, by ASCII until orderdesk fills
+/// their key and fully after.
+async fn filters_fold_case(d: &db::Db) {
+    for (email, name) in [
+        ("uni@example.com", "Ünïcode Ölaf"),
+        ("zola@example.com", "Émile Zola"),
+        ("plain@example.com", "Emile Plain"),
+        ("cafe@example.com", "Café Owner"),
+    ] {
+        service::create_user(
+            d,
+            service::NewUser {
+                email: email.into(),
+                full_name: name.into(),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    service::create_product(
+        d,
+        service::NewProduct {
+            name: "CRÈME brûlée torch".into(),
+            price_cents: 100,
+            stock: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(user_names(d, "ünïcode").await, ["Ünïcode Ölaf"]);
+    assert_eq!(user_names(d, "ÜNÏCODE ÖL").await, ["Ünïcode Ölaf"]);
+    // A decomposed Ü (U + combining diaeresis) is the same letter.
+    assert_eq!(user_names(d, "u\u{308}nïcode").await, ["Ünïcode Ölaf"]);
+    assert!(user_names(d, "unicode").await.is_empty(), "accents count");
+    assert_eq!(user_names(d, "émile").await, ["Émile Zola"]);
+    assert_eq!(user_names(d, "emile").await, ["Emile Plain"]);
+    assert_eq!(user_names(d, "CAFÉ").await, ["Café Owner"]);
+    assert_eq!(product_names(d, "crème BRÛ").await, ["CRÈME brûlée torch"]);
+    assert!(product_names(d, "creme").await.is_empty());
+
+    // Rows as the learning version writes them: no search key.
+    let backend = d.backend();
+    let stamp = if backend == sea_orm::DbBackend::Sqlite {
+        "'2026-11-22 03:24:10.108756'"
+    } else {
+        "'2026-11-22 03:24:10.108756+00'"
+    };
+    let raw = &**d;
+    for sql in [
+        format!(
+            "INSERT INTO users (email, full_name, created_at) \
+             VALUES ('legacy@example.com', 'Ünïcode Legacy', {stamp})"
+        ),
+        "INSERT INTO products (name, price_cents) VALUES ('ÉCLAIR Legacy', 250)".to_owned(),
+    ] {
+        raw.execute_raw(Statement::from_string(backend, sql))
+            .await
+            .unwrap();
+    }
+    // Found at once by what LOWER folds on every backend (ASCII) ...
+    assert_eq!(
+        user_names(d, "LEGACY").await,
+        ["Ünïcode Legacy"],
+        "a row without a key is still found"
+    );
+    assert_eq!(product_names(d, "legacy").await, ["ÉCLAIR Legacy"]);
+    // ... and, once orderdesk has filled its key (as it does at every start), like any other.
+    assert_eq!(service::fill_search_keys(d).await.unwrap(), 2);
+    assert_eq!(
+        user_names(d, "ünïcode").await,
+        ["Ünïcode Legacy", "Ünïcode Ölaf"]
+    );
+    assert_eq!(product_names(d, "éclair").await, ["ÉCLAIR Legacy"]);
+    assert_eq!(service::fill_search_keys(d).await.unwrap(), 0);
+}
+
+async fn point_3_filters_fold_case_the_same_on_every_backend(t: TestDb) {
+    filters_fold_case(&t.db).await;
+}
+
+/// Point 3 on a PostgreSQL database whose LC_CTYPE is `C`, where `LOWER` folds ASCII only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn point_3_filters_fold_case_on_a_postgres_c_collation() {
+    let Some((url, _dir, pg)) = crate::backend::fresh_url(crate::backend::Backend::Postgres).await
+    else {
+        return;
+    };
+    let _drop = crate::backend::PgDrop(pg.clone());
+    let (base, name) = pg.expect("a PostgreSQL database");
+    let admin = sea_orm::Database::connect(format!("{base}/postgres"))
+        .await
+        .unwrap();
+    let c_name = format!("{name}_c");
+    let _drop_c = crate::backend::PgDrop(Some((base.clone(), c_name.clone())));
+    admin
+        .execute_unprepared(&format!(
+            "CREATE DATABASE \"{c_name}\" TEMPLATE template0 LC_CTYPE 'C' LC_COLLATE 'C'"
+        ))
+        .await
+        .unwrap();
+    admin.close().await.unwrap();
+    let c_url = url.replace(&name, &c_name);
+    let d = db::connect(&c_url).await.unwrap();
+    db::migrate(&d).await.unwrap();
+    let ctype: String = (*d)
+        .query_one_raw(Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT datctype::text FROM pg_database WHERE datname = current_database()",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index(0)
+        .unwrap();
+    assert_eq!(ctype, "C");
+    filters_fold_case(&d).await;
+    d.close().await.unwrap();
 }

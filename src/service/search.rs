@@ -1,0 +1,92 @@
+//! Search keys: the folded text the list filters compare (see `crate::fold`), filled in for
+//! rows that were written without one.
+
+use sea_orm::sea_query::{CaseStatement, Expr};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::{Error, finish};
+use crate::db::Db;
+use crate::entity::{product, user};
+use crate::fold;
+
+/// Rows filled per write transaction (short, so that no writer waits long behind it).
+const BATCH: u64 = 500;
+
+/// A CASE giving each id its key.
+fn keys_by_id(column: impl ColumnTrait, keys: &[(i64, String)]) -> Expr {
+    let mut case = CaseStatement::new();
+    for (id, key) in keys {
+        case = case.case(column.eq(*id), key.clone());
+    }
+    case.into()
+}
+
+/// Fills the search key of every user and product that has none (rows the learning version or
+/// another program wrote, or that were there before migration 6), in batches; returns how many.
+/// Reading which rows lack one costs a look at a partial index, nothing when all have one.
+///
+/// # Errors
+/// A database failure.
+pub async fn fill_search_keys(db: &Db) -> Result<u64, Error> {
+    let mut filled = 0;
+    loop {
+        let rows: Vec<(i64, String, String)> = user::Entity::find()
+            .select_only()
+            .columns([
+                user::Column::Id,
+                user::Column::Email,
+                user::Column::FullName,
+            ])
+            .filter(user::Column::SearchKey.is_null())
+            .order_by_asc(user::Column::Id)
+            .limit(BATCH)
+            .into_tuple()
+            .all(db.reader())
+            .await?;
+        if rows.is_empty() {
+            break;
+        }
+        let keys: Vec<(i64, String)> = rows
+            .iter()
+            .map(|(id, email, name)| (*id, fold::user_key(email, name)))
+            .collect();
+        let tx = db.begin_write().await?;
+        let result = user::Entity::update_many()
+            .col_expr(user::Column::SearchKey, keys_by_id(user::Column::Id, &keys))
+            .filter(user::Column::Id.is_in(keys.iter().map(|(id, _)| *id)))
+            .exec(&*tx)
+            .await
+            .map_err(Error::from);
+        filled += finish(tx, result).await?.rows_affected;
+    }
+    loop {
+        let rows: Vec<(i64, String)> = product::Entity::find()
+            .select_only()
+            .columns([product::Column::Id, product::Column::Name])
+            .filter(product::Column::SearchKey.is_null())
+            .order_by_asc(product::Column::Id)
+            .limit(BATCH)
+            .into_tuple()
+            .all(db.reader())
+            .await?;
+        if rows.is_empty() {
+            break;
+        }
+        let keys: Vec<(i64, String)> = rows
+            .iter()
+            .map(|(id, name)| (*id, fold::fold(name)))
+            .collect();
+        let tx = db.begin_write().await?;
+        let result = product::Entity::update_many()
+            .col_expr(
+                product::Column::SearchKey,
+                keys_by_id(product::Column::Id, &keys),
+            )
+            .filter(product::Column::Id.is_in(keys.iter().map(|(id, _)| *id)))
+            .exec(&*tx)
+            .await
+            .map_err(Error::from);
+        filled += finish(tx, result).await?.rows_affected;
+    }
+    Ok(filled)
+}
