@@ -3,10 +3,45 @@
 use super::{Error, MAX_QUANTITY, MAX_STOCK, MAX_TEXT, Status};
 use crate::money;
 
-/// Checks an email and returns it trimmed and lowercased.
+/// Characters that show nothing or reorder what follows: bidirectional embeddings, overrides,
+/// isolates and marks, the zero-width space, the word joiner, the byte-order mark. In a name or
+/// an email they only ever disguise it (`admin\u{202E}gpj.exe`). The zero-width joiner and
+/// non-joiner are kept: Persian and Indic names and emoji sequences need them.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
+
+/// Refuses control characters and invisible ones, naming the first by its code point.
+fn printable(field: &str, text: &str) -> Result<(), Error> {
+    match text.chars().find(|c| c.is_control() || is_invisible(*c)) {
+        Some(c) => Err(Error::invalid(
+            field,
+            format!(
+                "must not contain control or invisible characters (found U+{:04X})",
+                u32::from(c)
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Checks an email and returns it trimmed and lowercased. The syntax is checked by the
+/// `email_address` crate (RFC 5321/5322), with a dotted domain required (an address a shop
+/// can write to) and no display text or IP literal.
 ///
 /// # Errors
-/// Empty, too long, with spaces or control characters, or not of the form `name@domain.tld`.
+/// Empty, too long, with spaces, control or invisible characters, or not an email.
 pub fn email(field: &str, raw: &str) -> Result<String, Error> {
     let text = raw.trim();
     if text.is_empty() {
@@ -21,27 +56,28 @@ pub fn email(field: &str, raw: &str) -> Result<String, Error> {
             format!("is longer than {MAX_TEXT} characters"),
         ));
     }
-    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(Error::invalid(
-            field,
-            "must not contain spaces or control characters",
-        ));
+    printable(field, text)?;
+    if text.chars().any(char::is_whitespace) {
+        return Err(Error::invalid(field, "must not contain spaces"));
     }
-    let valid = match text.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && !domain.contains('@')
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !domain.contains("..")
-        }
-        None => false,
+    let options = email_address::Options {
+        minimum_sub_domains: 2,
+        allow_domain_literal: false,
+        allow_display_text: false,
+        ..email_address::Options::default()
     };
-    if !valid {
+    if let Err(e) = email_address::EmailAddress::parse_with_options(text, options) {
+        // The crate says "Missing separator character '@'."; the message goes on after ours.
+        let reason = e.to_string();
+        let reason = reason.trim_end_matches('.');
+        let mut chars = reason.chars();
+        let reason: String = chars
+            .next()
+            .map(|c| c.to_lowercase().chain(chars).collect())
+            .unwrap_or_default();
         return Err(Error::invalid(
             field,
-            format!("{text:?} is not a valid email (expected name@domain.tld)"),
+            format!("{text:?} is not a valid email: {reason}"),
         ));
     }
     Ok(text.to_lowercase())
@@ -50,7 +86,7 @@ pub fn email(field: &str, raw: &str) -> Result<String, Error> {
 /// Checks a name (of a person or product) and returns it trimmed; anything else is kept as typed.
 ///
 /// # Errors
-/// Empty, longer than [`MAX_TEXT`] characters, or with control characters.
+/// Empty, longer than [`MAX_TEXT`] characters, or with control or invisible characters.
 pub fn name(field: &str, raw: &str) -> Result<String, Error> {
     let text = raw.trim();
     if text.is_empty() {
@@ -62,9 +98,7 @@ pub fn name(field: &str, raw: &str) -> Result<String, Error> {
             format!("is longer than {MAX_TEXT} characters"),
         ));
     }
-    if text.chars().any(char::is_control) {
-        return Err(Error::invalid(field, "must not contain control characters"));
-    }
+    printable(field, text)?;
     Ok(text.to_owned())
 }
 
@@ -94,10 +128,18 @@ pub fn price_cents(field: &str, cents: i64) -> Result<i64, Error> {
     Ok(cents)
 }
 
+/// A whole number as typed: digits, or a minus and digits (refused by the caller's range with
+/// a clearer reason). A plus sign is refused, as it is in a price.
 fn integer(field: &str, raw: &str, what: &str) -> Result<i64, Error> {
     let text = raw.trim();
     if text.is_empty() {
         return Err(Error::invalid(field, format!("is empty; type {what}")));
+    }
+    if text.starts_with('+') {
+        return Err(Error::invalid(
+            field,
+            format!("{text:?} is not a whole number (no sign: type {what})"),
+        ));
     }
     text.parse::<i64>().map_err(|e| {
         let reason = match e.kind() {
@@ -209,6 +251,51 @@ mod tests {
             let err = email("email", bad).unwrap_err().to_string();
             assert!(err.starts_with("email: "), "{bad:?} gave {err}");
         }
+    }
+
+    /// Trust issue, point 15.
+    #[test]
+    fn invisible_and_control_characters_are_refused_with_the_field() {
+        for (bad, code) in [
+            ("Ada\u{202E}ecalevol", "U+202E"),
+            ("Ada\u{200B}", "U+200B"),
+            ("\u{FEFF}Ada", "U+FEFF"),
+            ("A\u{2066}da", "U+2066"),
+            ("A\u{200F}da", "U+200F"),
+            ("A\tda", "U+0009"),
+            ("A\u{1b}[31mda", "U+001B"),
+        ] {
+            let err = name("name", bad).unwrap_err().to_string();
+            assert_eq!(
+                err,
+                format!("name: must not contain control or invisible characters (found {code})")
+            );
+            let err = email("email", &format!("{bad}@example.com"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.starts_with("email: must not contain control"), "{err}");
+        }
+        // Scripts that need a joiner keep it.
+        assert_eq!(name("name", "می\u{200C}خواهم").unwrap(), "می\u{200C}خواهم");
+        assert!(name("name", "👨\u{200D}👩\u{200D}👧 Family").is_ok());
+    }
+
+    #[test]
+    fn stock_quantity_and_price_refuse_a_plus_sign_alike() {
+        assert!(crate::money::parse_price("+3").is_err());
+        assert!(
+            stock("stock", "+5")
+                .unwrap_err()
+                .to_string()
+                .contains("no sign")
+        );
+        assert!(
+            quantity("quantity", "+2")
+                .unwrap_err()
+                .to_string()
+                .contains("no sign")
+        );
+        assert_eq!(stock("stock", " 5 ").unwrap(), 5);
     }
 
     #[test]

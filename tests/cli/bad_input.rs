@@ -161,7 +161,7 @@ async fn every_bad_input_is_refused_with_its_field_and_writes_nothing(t: TestDb)
                 .into_iter()
                 .map(String::from)
                 .collect(),
-            "error: name: must not contain control characters",
+            "error: name: must not contain control or invisible characters (found U+0009)",
             1,
         ),
         (

@@ -8,6 +8,7 @@ use crate::{fails, id, json, total};
 crate::on_both_backends!(
     point_4_three_lines_of_one_product_are_summed_in_the_refusal,
     point_5_unknown_and_negative_ids_are_refused_everywhere,
+    point_15_invisible_characters_and_signs_are_refused_and_nothing_written,
     point_16_json_refusals_have_the_api_error_shape,
 );
 
@@ -324,4 +325,58 @@ async fn point_16_json_refusals_have_the_api_error_shape(t: TestDb) {
     }
     let err = fails(url, &["--json", "order", "status", &order, "shiped"], 2);
     assert!(err.starts_with("error: invalid value 'shiped'"), "{err}");
+}
+
+/// Trust issue, point 15: names and emails with control, bidirectional or zero-width
+/// characters are refused with the field named; a plus sign is refused in stock as in price.
+async fn point_15_invisible_characters_and_signs_are_refused_and_nothing_written(t: TestDb) {
+    let url = &t.url;
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &[
+                "user",
+                "add",
+                "--email",
+                "ada@example.com",
+                "--name",
+                "Ada\u{202E}ecalevoL",
+            ],
+            "error: name: must not contain control or invisible characters (found U+202E)",
+        ),
+        (
+            &[
+                "user",
+                "add",
+                "--email",
+                "ad\u{200B}a@example.com",
+                "--name",
+                "Ada",
+            ],
+            "error: email: must not contain control or invisible characters (found U+200B)",
+        ),
+        (
+            &["user", "add", "--email", "ada@example", "--name", "Ada"],
+            "error: email: \"ada@example\" is not a valid email",
+        ),
+        (
+            &["product", "add", "--name", "Mug\u{2066}", "--price", "1"],
+            "error: name: must not contain control or invisible characters (found U+2066)",
+        ),
+        (
+            &["product", "add", "--name", "Mug", "--price", "+3"],
+            "error: price: is not a number with up to 2 decimals",
+        ),
+        (
+            &[
+                "product", "add", "--name", "Mug", "--price", "3", "--stock", "+5",
+            ],
+            "error: stock: \"+5\" is not a whole number (no sign",
+        ),
+    ];
+    for (args, message) in cases {
+        let err = fails(url, args, 1);
+        assert!(err.starts_with(message), "{args:?}: {err}");
+    }
+    assert_eq!(total(url, &["user", "list"]), 0, "nothing written");
+    assert_eq!(total(url, &["product", "list"]), 0, "nothing written");
 }
