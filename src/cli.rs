@@ -110,6 +110,9 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Say which database orderdesk would open and why, whether it answers, its server
+    /// version, migrations and row counts; exit 1 when something is wrong (nothing is written)
+    Doctor,
     /// Print a shell completion script
     Completions {
         /// The shell

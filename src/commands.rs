@@ -65,7 +65,7 @@ type Result<T, E = CommandError> = std::result::Result<T, E>;
 
 const NO_TERMINAL: &str = "orderdesk without a subcommand opens its terminal UI, \
 which needs a terminal (stdin and stdout).\n\
-Without one, use a subcommand: migrate, seed, user, product, order, stats, completions \
+Without one, use a subcommand: migrate, seed, user, product, order, stats, doctor, completions \
 (orderdesk --help shows them all).";
 
 /// Runs the command line.
@@ -154,6 +154,9 @@ pub async fn run(cli: Cli) -> Result<()> {
             Err(e) => Err(CommandError::Failed(format!("bench: {e}"))),
         };
     }
+    if let Command::Doctor = command {
+        return doctor(cli.database_url.as_deref(), cli.json).await;
+    }
     if let Command::Completions { shell } = command {
         let mut cmd = <Cli as clap::CommandFactory>::command();
         let mut buf = Vec::new();
@@ -195,6 +198,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                         seed,
                     } => stress(&db, user, product, seed).await,
                     Command::Migrate { .. }
+                    | Command::Doctor
                     | Command::Completions { .. }
                     | Command::Bench { .. } => {
                         unreachable!("handled before connecting")
@@ -206,6 +210,104 @@ pub async fn run(cli: Cli) -> Result<()> {
     .await;
     let _ = db.close().await;
     result
+}
+
+/// `orderdesk doctor`: what the database URL resolves to and from where, and what is there.
+/// Writes nothing: no migration, and a SQLite file that does not exist is not created.
+async fn doctor(flag: Option<&str>, json_out: bool) -> Result<()> {
+    let url = config::database_url(flag).map_err(CommandError::Failed)?;
+    let mut report = serde_json::Map::new();
+    report.insert("url".into(), json!(config::redact(&url.url)));
+    report.insert("source".into(), json!(url.source.to_string()));
+    let backend = if db::is_postgres_url(&url.url) {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    report.insert("backend".into(), json!(backend));
+    let mut problems: Vec<String> = Vec::new();
+    let missing_file =
+        backend == "sqlite" && db::sqlite_path(&url.url).is_some_and(|path| !path.exists());
+    if missing_file {
+        report.insert("answers".into(), json!(null));
+        report.insert(
+            "note".into(),
+            json!("the file does not exist yet; orderdesk creates and migrates it on first use"),
+        );
+    } else {
+        match db::connect(&url.url).await {
+            Err(e) => {
+                report.insert("answers".into(), json!(false));
+                problems.push(db::connect_reason(&e));
+            }
+            Ok(conn) => {
+                report.insert("answers".into(), json!(true));
+                let inspected = db::inspect(&conn).await;
+                let _ = conn.close().await;
+                match inspected {
+                    Err(e) => problems.push(service::Error::Db(e).reason()),
+                    Ok(found) => {
+                        report.insert("server_version".into(), json!(found.server_version));
+                        let applied = found.migrations.iter().filter(|(_, a)| *a).count();
+                        report.insert(
+                            "migrations".into(),
+                            json!({ "applied": applied, "total": found.migrations.len() }),
+                        );
+                        if !found.foreign_tables.is_empty() {
+                            problems.push(format!(
+                                "the database holds tables that are not orderdesk's ({}) and \
+                                 none of orderdesk's",
+                                found.foreign_tables.join(", ")
+                            ));
+                        } else if applied < found.migrations.len() {
+                            report.insert(
+                                "note".into(),
+                                json!(format!(
+                                    "{} migration(s) pending; orderdesk applies them at its next start",
+                                    found.migrations.len() - applied
+                                )),
+                            );
+                        }
+                        if let Some(counts) = found.counts {
+                            report.insert("rows".into(), json!(counts));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    report.insert("problems".into(), json!(problems));
+    if json_out {
+        emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        ))?;
+    } else {
+        let mut text = String::new();
+        for (key, value) in &report {
+            if key == "problems" {
+                continue;
+            }
+            let shown = match value {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => "not yet".to_owned(),
+                other => other.to_string(),
+            };
+            text.push_str(&format!("{:<15} {shown}\n", key.replace('_', " ")));
+        }
+        for p in &problems {
+            text.push_str(&format!("problem         {p}\n"));
+        }
+        emit(&text)?;
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(CommandError::Failed(format!(
+            "doctor found {} problem(s)",
+            problems.len()
+        )))
+    }
 }
 
 /// Connects to the configured database.

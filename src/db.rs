@@ -601,6 +601,82 @@ pub async fn foreign_tables(db: &Db) -> Result<Vec<String>, DbErr> {
     Ok(tables)
 }
 
+/// What `orderdesk doctor` reports of a database it opened (without migrating it).
+#[derive(Debug, Clone)]
+pub struct Inspection {
+    /// The server's version (SQLite's library version for a file).
+    pub server_version: String,
+    /// Each migration and whether it is applied.
+    pub migrations: Vec<(String, bool)>,
+    /// Tables of something else, when orderdesk never migrated the database.
+    pub foreign_tables: Vec<String>,
+    /// Rows per table of orderdesk's, when its tables are there.
+    pub counts: Option<std::collections::BTreeMap<&'static str, i64>>,
+}
+
+/// Looks at a database without changing it: version, migrations, foreign tables, row counts.
+///
+/// # Errors
+/// When the database does not answer.
+pub async fn inspect(db: &Db) -> Result<Inspection, DbErr> {
+    use sea_orm::ConnectionTrait as _;
+    let backend = db.backend();
+    let version_sql = match backend {
+        DbBackend::Postgres => "SHOW server_version",
+        _ => "SELECT sqlite_version()",
+    };
+    let server_version = match db
+        .conn
+        .query_one_raw(sea_orm::Statement::from_string(backend, version_sql))
+        .await?
+    {
+        Some(row) => row.try_get_by_index::<String>(0)?,
+        None => String::new(),
+    };
+    let server_version = match backend {
+        DbBackend::Postgres => format!("PostgreSQL {server_version}"),
+        _ => format!("SQLite {server_version}"),
+    };
+    let foreign_tables = foreign_tables(db).await?;
+    let migrations = migration_status(db).await?;
+    let counts = if migrations.first().is_some_and(|(_, applied)| *applied) {
+        let mut counts = std::collections::BTreeMap::new();
+        for table in ["users", "products", "orders", "order_items", "order_events"] {
+            let row = db
+                .conn
+                .query_one_raw(sea_orm::Statement::from_string(
+                    backend,
+                    format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {table}"),
+                ))
+                .await?;
+            let n = match row {
+                Some(row) => row.try_get_by_index::<i64>(0)?,
+                None => 0,
+            };
+            counts.insert(table, n);
+        }
+        Some(counts)
+    } else {
+        None
+    };
+    Ok(Inspection {
+        server_version,
+        migrations,
+        foreign_tables,
+        counts,
+    })
+}
+
+/// The file a `sqlite:` URL names (`None` for an in-memory database or another URL).
+pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
+    if !url.starts_with("sqlite:") || is_in_memory(url) {
+        return None;
+    }
+    SqliteConnectOptions::from_str(url)
+        .ok()
+        .map(|o| o.get_filename().to_path_buf())
+}
+
 /// Applies every pending migration, as a start-up step: refused (with what was found and how to
 /// go on) when the database holds tables that are not orderdesk's and orderdesk has never
 /// migrated it. `orderdesk migrate up` is the way to add orderdesk's tables to such a database
@@ -673,12 +749,12 @@ pub async fn migrate_fresh(db: &Db) -> Result<(), DbErr> {
     Migrator::up(&db.conn, None).await
 }
 
-/// Each migration's name and whether it has been applied, in order.
+/// Each migration's name and whether it has been applied, in order; reading it creates nothing.
 ///
 /// # Errors
 /// When the migration table cannot be read.
 pub async fn migration_status(db: &Db) -> Result<Vec<(String, bool)>, DbErr> {
-    Ok(Migrator::get_migration_with_status(&db.conn)
+    Ok(Migrator::get_migration_with_status_read_only(&db.conn)
         .await?
         .into_iter()
         .map(|m| {

@@ -11,7 +11,9 @@ pub mod theme;
 pub mod view;
 
 use chrono::NaiveDate;
-use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use crossterm::event::{
+    DisableBracketedPaste, EnableBracketedPaste, Event as TermEvent, EventStream, KeyEventKind,
+};
 use futures::StreamExt;
 use ratatui::DefaultTerminal;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
@@ -28,7 +30,17 @@ use theme::Theme;
 /// When the terminal cannot be set up or drawn to.
 pub async fn run(db: Db) -> std::io::Result<()> {
     let mut terminal = ratatui::try_init()?;
-    let result = event_loop(&mut terminal, db).await;
+    // Bracketed paste: a paste arrives as one event, not as keys (its newlines would be Enter).
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
+        hook(info);
+    }));
+    let result = match crossterm::execute!(std::io::stdout(), EnableBracketedPaste) {
+        Ok(()) => event_loop(&mut terminal, db).await,
+        Err(e) => Err(e),
+    };
+    let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     result
 }
@@ -51,6 +63,7 @@ async fn event_loop(terminal: &mut DefaultTerminal, db: Db) -> std::io::Result<(
             let event = match event {
                 TermEvent::Key(key) if key.kind != KeyEventKind::Release => Event::Key(key),
                 TermEvent::Resize(w, h) => Event::Resize(w, h),
+                TermEvent::Paste(text) => Event::Paste(text),
                 _ => continue,
             };
             if keys.send(event).is_err() {

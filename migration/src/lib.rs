@@ -10,7 +10,9 @@ mod m20261124_000004_order_ids_without_autoincrement;
 mod m20261202_000005_stock_taken_and_order_stats;
 mod m20261202_000006_search_keys;
 
-pub use m20261202_000005_stock_taken_and_order_stats::{REVENUE_SPLIT_BITS, STATS_SHARDS};
+pub use m20261202_000005_stock_taken_and_order_stats::{
+    REVENUE_SPLIT_BITS, SALES_SHARDS, STATS_SHARDS,
+};
 
 /// The list of orderdesk's migrations.
 pub struct Migrator;

@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A row of `product_sales`: the units of one product sold in the orders of one shard (order
-/// id modulo `migration::STATS_SHARDS`) that are not cancelled.
+/// id modulo `migration::SALES_SHARDS`) that are not cancelled.
 #[sea_orm::model]
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "product_sales")]

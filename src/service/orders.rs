@@ -16,7 +16,7 @@ use super::sql_text::SqlText;
 use super::{Error, MAX_LINES, MAX_ORDER_TOTAL_CENTS, Status, check_id, finish, users, validate};
 use crate::db::Db;
 use crate::entity::{order, order_event, order_item, product, product_sales, user};
-use migration::{REVENUE_SPLIT_BITS, STATS_SHARDS};
+use migration::{REVENUE_SPLIT_BITS, SALES_SHARDS, STATS_SHARDS};
 
 /// One line of a new order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -481,7 +481,7 @@ async fn write_order(
     sql.push("INSERT INTO product_sales (product_id, shard, units) ");
     if postgres {
         sql.push("SELECT v.column1, new_order.id % ");
-        sql.push(&STATS_SHARDS.to_string());
+        sql.push(&SALES_SHARDS.to_string());
         sql.push(", v.column2 FROM new_order, (VALUES ");
     } else {
         sql.push("VALUES ");
@@ -490,7 +490,7 @@ async fn write_order(
         sql.push(if i == 0 { "(" } else { ", (" });
         sql.bind(*product_id);
         if !postgres {
-            sql.push(&format!(", {new_id} % {STATS_SHARDS}"));
+            sql.push(&format!(", {new_id} % {SALES_SHARDS}"));
         }
         sql.push(", ");
         sql.bind(*units);
@@ -578,7 +578,7 @@ async fn take_stock(conn: &impl ConnectionTrait, lines: &[Line<'_>]) -> Result<(
         return Ok(());
     }
     let amount = by_product(&wanted);
-    let taken = product::Entity::update_many()
+    let update = product::Entity::update_many()
         .col_expr(
             product::Column::Stock,
             Expr::col(product::Column::Stock).sub(amount.clone()),
@@ -587,15 +587,14 @@ async fn take_stock(conn: &impl ConnectionTrait, lines: &[Line<'_>]) -> Result<(
             [(id, _)] => product::Column::Id.eq(*id),
             _ => product::Column::Id.is_in(wanted.iter().map(|(id, _)| *id)),
         })
-        .filter(Expr::col(product::Column::Stock).gte(amount))
-        .exec_with_returning(conn)
-        .await?;
+        .filter(Expr::col(product::Column::Stock).gte(amount));
+    let taken = updated_ids(conn, update).await?;
     if taken.len() == wanted.len() {
         return Ok(());
     }
     let (short, requested) = *wanted
         .iter()
-        .find(|(id, _)| !taken.iter().any(|p| p.id == *id))
+        .find(|(id, _)| !taken.contains(id))
         .expect("fewer rows than products means one is missing");
     let available = product::Entity::find_by_id(short)
         .one(conn)
@@ -615,6 +614,23 @@ async fn take_stock(conn: &impl ConnectionTrait, lines: &[Line<'_>]) -> Result<(
         requested,
         lines: of_product.iter().map(|l| l.number).collect(),
     })
+}
+
+/// Runs an UPDATE of products and returns the ids of the rows it changed (`RETURNING id`: the
+/// whole row, as `exec_with_returning` reads it, is not needed).
+async fn updated_ids(
+    conn: &impl ConnectionTrait,
+    update: sea_orm::UpdateMany<product::Entity>,
+) -> Result<Vec<i64>, Error> {
+    use sea_orm::QueryTrait as _;
+    let mut query = update.into_query();
+    query.returning_col(product::Column::Id);
+    let statement = conn.get_database_backend().build(&query);
+    conn.query_all_raw(statement)
+        .await?
+        .iter()
+        .map(|row| row.try_get_by_index::<i64>(0).map_err(Error::from))
+        .collect()
 }
 
 /// A value per product as an expression over `products.id` (a CASE when there are several).
@@ -652,7 +668,7 @@ async fn product_sales_less(
             Expr::col(product_sales::Column::Units)
                 .sub(by_id(product_sales::Column::ProductId, sold)),
         )
-        .filter(product_sales::Column::Shard.eq(order_id.rem_euclid(STATS_SHARDS)))
+        .filter(product_sales::Column::Shard.eq(order_id.rem_euclid(SALES_SHARDS)))
         .filter(product_sales::Column::ProductId.is_in(sold.iter().map(|(p, _)| *p)))
         .exec(conn)
         .await?;
@@ -1277,18 +1293,17 @@ pub(crate) async fn cancel_in(
     let restocked = if give_back.is_empty() {
         Vec::new()
     } else {
-        let given = product::Entity::update_many()
+        let update = product::Entity::update_many()
             .col_expr(
                 product::Column::Stock,
                 Expr::col(product::Column::Stock).add(by_product(&give_back)),
             )
             .filter(product::Column::Id.is_in(give_back.iter().map(|(p, _)| *p)))
-            .filter(product::Column::Stock.is_not_null())
-            .exec_with_returning(conn)
-            .await?;
+            .filter(product::Column::Stock.is_not_null());
+        let given = updated_ids(conn, update).await?;
         give_back
             .into_iter()
-            .filter(|(p, _)| given.iter().any(|g| g.id == *p))
+            .filter(|(p, _)| given.contains(p))
             .collect()
     };
     move_in_stats(

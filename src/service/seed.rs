@@ -16,7 +16,7 @@ use super::sql_text::SqlText;
 use super::{Error, NewOrder, NewOrderItem, Status, finish, validate};
 use crate::db::Db;
 use crate::entity::{order, product, user};
-use migration::{REVENUE_SPLIT_BITS, STATS_SHARDS};
+use migration::{REVENUE_SPLIT_BITS, SALES_SHARDS, STATS_SHARDS};
 
 /// The demo data set, kept in `assets/demo.json`.
 pub const DEMO_JSON: &str = include_str!("../../assets/demo.json");
@@ -506,7 +506,7 @@ impl OrderGenerator {
                     *self
                         .tally
                         .sales
-                        .entry((product_id, id.rem_euclid(STATS_SHARDS)))
+                        .entry((product_id, id.rem_euclid(SALES_SHARDS)))
                         .or_default() += quantity;
                 }
                 payload_items.push(json!({

@@ -29,6 +29,9 @@ pub enum Event {
     Response(u64, Response),
     /// A second passed (the stepper's countdown).
     Tick(Instant),
+    /// Text was pasted (bracketed paste): it goes into the focused text field as typed text,
+    /// its line breaks as spaces, and never acts as Enter.
+    Paste(String),
 }
 
 /// The transaction stepper: create_order and cancel stop before COMMIT while it is on.
@@ -476,6 +479,7 @@ impl App {
     pub fn update(&mut self, event: Event) -> Vec<Ticket> {
         match event {
             Event::Key(key) => self.on_key(key),
+            Event::Paste(text) => self.on_paste(&text),
             Event::Resize(width, height) => {
                 self.set_size(width, height);
                 let rows = page_rows(height);
@@ -569,6 +573,45 @@ impl App {
     fn switch(&mut self, screen: Screen) -> Vec<Ticket> {
         self.screen = screen;
         self.load_screen()
+    }
+
+    /// Whether a text field has focus (a filter, a form, order entry's searches and quantity).
+    fn text_has_focus(&self) -> bool {
+        match self.overlays.last() {
+            Some(Overlay::Filter(_) | Overlay::Form(_)) => true,
+            Some(Overlay::Entry(entry)) => entry.focus != crate::tui::entry::EntryFocus::Lines,
+            _ => false,
+        }
+    }
+
+    /// Types pasted text into the focused field, a character at a time as keys would, with
+    /// line breaks and tabs as spaces and other control characters dropped: a paste never
+    /// submits a form or places an order. Without a focused field it is ignored (pasted text
+    /// must not run screen commands). Only the last search the typing asks for is sent.
+    fn on_paste(&mut self, text: &str) -> Vec<Ticket> {
+        if !self.text_has_focus() {
+            self.say("Paste goes into a text field: open a filter or a form first.");
+            return Vec::new();
+        }
+        let mut last = None;
+        for c in text
+            .chars()
+            .map(|c| {
+                if matches!(c, '\n' | '\r' | '\t') {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .filter(|c| !c.is_control())
+            .take(crate::service::MAX_TEXT)
+        {
+            let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+            if let Some(ticket) = self.on_key(key).pop() {
+                last = Some(ticket);
+            }
+        }
+        last.into_iter().collect()
     }
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<Ticket> {

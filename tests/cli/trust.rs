@@ -8,6 +8,7 @@ use crate::{fails, id, json, total};
 crate::on_both_backends!(
     point_4_three_lines_of_one_product_are_summed_in_the_refusal,
     point_5_unknown_and_negative_ids_are_refused_everywhere,
+    point_10_doctor_says_which_database_and_what_is_in_it,
     point_15_invisible_characters_and_signs_are_refused_and_nothing_written,
     point_16_json_refusals_have_the_api_error_shape,
 );
@@ -379,4 +380,81 @@ async fn point_15_invisible_characters_and_signs_are_refused_and_nothing_written
     }
     assert_eq!(total(url, &["user", "list"]), 0, "nothing written");
     assert_eq!(total(url, &["product", "list"]), 0, "nothing written");
+}
+
+/// Trust issue, point 10: `doctor` prints the URL it resolved (password hidden) and where it
+/// came from, the backend and server version, the migrations, the row counts and whether the
+/// database answers; exit 1 when something is wrong; it writes nothing.
+async fn point_10_doctor_says_which_database_and_what_is_in_it(t: TestDb) {
+    let url = &t.url;
+    json(
+        url,
+        &["user", "add", "--email", "ada@example.com", "--name", "Ada"],
+    );
+    let report = json(url, &["doctor"]);
+    assert_eq!(report["source"], "--database-url");
+    assert_eq!(report["answers"], true);
+    let (backend, version) = match t.backend {
+        Backend::Sqlite => ("sqlite", "SQLite "),
+        Backend::Postgres => ("postgres", "PostgreSQL "),
+    };
+    assert_eq!(report["backend"], backend);
+    assert!(
+        report["server_version"]
+            .as_str()
+            .unwrap()
+            .starts_with(version),
+        "{report}"
+    );
+    assert_eq!(
+        report["migrations"]["applied"],
+        report["migrations"]["total"]
+    );
+    assert_eq!(report["rows"]["users"], 1);
+    assert_eq!(report["rows"]["orders"], 0);
+    assert_eq!(report["problems"], serde_json::json!([]));
+    let text = crate::ok(url, &["doctor"]);
+    assert!(text.contains("answers         true"), "{text}");
+}
+
+#[test]
+fn point_10_doctor_on_a_missing_file_creates_nothing_and_on_a_dead_server_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-yet.db");
+    let out = crate::od(file.to_str().unwrap())
+        .args(["--json", "doctor"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["answers"], serde_json::Value::Null);
+    assert!(
+        report["note"]
+            .as_str()
+            .unwrap()
+            .contains("does not exist yet")
+    );
+    assert!(!file.exists(), "doctor created nothing");
+
+    let out = crate::od("postgres://app:hunter2@127.0.0.1:1/shop")
+        .args(["--json", "doctor"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["url"], "postgres://app:***@127.0.0.1:1/shop");
+    assert_eq!(report["answers"], false);
+    assert!(
+        report["problems"][0]
+            .as_str()
+            .unwrap()
+            .contains("connection refused at 127.0.0.1:1"),
+        "{report}"
+    );
+    assert!(!stdout.contains("hunter2"));
 }

@@ -12,6 +12,7 @@ crate::on_both_backends!(
     a_two_line_order_in_fifteen_keys,
     a_refused_order_keeps_the_form_with_the_reason_on_the_line,
     a_line_over_the_stock_shows_how_many_units_short,
+    point_14_a_paste_types_into_the_field_and_never_submits,
     forms_refuse_bad_input_beside_the_field_and_write_nothing,
     a_new_user_and_product_then_an_order_then_shipped_and_a_cancel,
     deleting_a_user_with_orders_is_refused_with_the_reason,
@@ -166,6 +167,60 @@ async fn a_line_over_the_stock_shows_how_many_units_short(t: TestDb) {
     assert!(
         lines[0].contains("  6 ") && lines[0].contains(" 1 short"),
         "{screen}"
+    );
+}
+
+/// Trust issue, point 14: a paste goes into the focused field, its newlines as spaces; it
+/// never submits a form, picks a customer or places an order, and with no field focused it
+/// runs no screen command.
+async fn point_14_a_paste_types_into_the_field_and_never_submits(t: TestDb) {
+    let mut h = Harness::demo(t, 80, 24).await;
+    h.key(KeyCode::Char('1')).await;
+    let users = service::list_users(&h.db, &ListQuery::default())
+        .await
+        .unwrap()
+        .len();
+    // No field has focus: "q" and "3\n" pasted do nothing (no quit, no screen switch).
+    h.paste("q3\n").await;
+    assert!(!h.app.quit);
+    assert_eq!(h.app.screen, Screen::Users);
+    // A new-user form: a paste with line breaks stays in the email field.
+    h.key(KeyCode::Char('n')).await;
+    h.paste("paste@example.com\nPasted Name\n").await;
+    let Some(Overlay::Form(form)) = h.app.overlays.last() else {
+        panic!("the form stays open");
+    };
+    assert_eq!(form.focus, 0, "still on the email field");
+    assert_eq!(form.fields[0].value(), "paste@example.com Pasted Name ");
+    assert_eq!(
+        service::list_users(&h.db, &ListQuery::default())
+            .await
+            .unwrap()
+            .len(),
+        users,
+        "nothing was saved"
+    );
+    h.key(KeyCode::Esc).await;
+    h.key(KeyCode::Char('y')).await;
+    assert!(h.app.overlays.is_empty());
+    // Order entry: a pasted customer with a newline does not pick, nor place anything.
+    h.key(KeyCode::Char('3')).await;
+    let orders = service::list_orders_page(&h.db, OrderQuery::default())
+        .await
+        .unwrap()
+        .len();
+    h.key(KeyCode::Char('n')).await;
+    h.paste("grace\r\n").await;
+    let Some(Overlay::Entry(entry)) = h.app.overlays.last() else {
+        panic!("order entry stays open");
+    };
+    assert!(entry.customer.is_none(), "the paste picked no customer");
+    assert_eq!(
+        service::list_orders_page(&h.db, OrderQuery::default())
+            .await
+            .unwrap()
+            .len(),
+        orders
     );
 }
 

@@ -84,6 +84,12 @@ impl Harness {
         self.run(tickets).await;
     }
 
+    /// A bracketed paste of `text`.
+    pub async fn paste(&mut self, text: &str) {
+        let tickets = self.app.update(Event::Paste(text.to_owned()));
+        self.run(tickets).await;
+    }
+
     pub async fn key(&mut self, code: KeyCode) {
         self.press(KeyEvent::new(code, KeyModifiers::NONE)).await;
     }
