@@ -224,6 +224,30 @@ impl Db {
         &self.conn
     }
 
+    /// Which database this is, in a few words for a header: `sqlite · shop.db` (the file's
+    /// name) or `postgres · host:port/database` (no user, no password).
+    pub fn label(&self) -> String {
+        if let Some(path) = sqlite_path(&self.url) {
+            let name = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            return format!("sqlite · {name}");
+        }
+        match postgres_parts(&self.url) {
+            Some((host, port, _, database)) => format!("postgres · {host}:{port}/{database}"),
+            None => self.backend_name().to_owned(),
+        }
+    }
+
+    /// The backend's name as JSON and messages give it: `sqlite` or `postgres`.
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend() {
+            DbBackend::Postgres => "postgres",
+            _ => "sqlite",
+        }
+    }
+
     /// The database's URL with any password hidden, for messages.
     pub fn shown_url(&self) -> String {
         crate::config::redact(&self.url)

@@ -78,6 +78,7 @@ async fn event_loop(terminal: &mut DefaultTerminal, db: Db) -> std::io::Result<(
     let sqlite = db.backend() == sea_orm::DbBackend::Sqlite;
     let mut app = App::new(today, size.height).with_log(log);
     app.sqlite = sqlite;
+    app.database = db.label();
     app.set_size(size.width, size.height);
     let env = Env::new(db);
     for ticket in app.start() {

@@ -22,8 +22,9 @@ use sea_orm_migration::schema::big_integer;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 /// How many rows `order_stats` has: an order's row is its id modulo this. Writers that run at
-/// the same time have ids close together, so with more rows than writers they seldom share
-/// one (with 16, 32 concurrent writers on PostgreSQL placed a third fewer orders a second).
+/// the same time have ids close together, so with more rows than writers they never wait for
+/// each other's row (docs/performance.md: 16 and 64 measured the same with 32 writers on
+/// PostgreSQL; the cost there is the extra rows written, not waiting).
 pub const STATS_SHARDS: i64 = 64;
 
 /// How many rows per product `product_sales` has (an order's is its id modulo this): two

@@ -337,6 +337,9 @@ pub struct App {
     pub stepper: Stepper,
     /// Whether the database is SQLite (the stepper explains locks per backend).
     pub sqlite: bool,
+    /// Which database is open, as the header shows it (`sqlite · shop.db`,
+    /// `postgres · db.example.com:5432/shop`; never a password).
+    pub database: String,
     /// The time of the last tick.
     pub now: Option<Instant>,
     /// Today, by the injected clock (dates of charts and the demo data).
@@ -377,6 +380,7 @@ impl App {
             mask_time: false,
             stepper: Stepper::default(),
             sqlite: true,
+            database: String::new(),
             now: None,
             today,
             page_rows: page_rows(height),

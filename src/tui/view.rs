@@ -118,9 +118,27 @@ fn draw_tabs(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             style,
         ));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    let tabs = Line::from(spans);
+    // The open database on the right, cut from the left when it does not fit.
+    let room = usize::from(area.width).saturating_sub(tabs.width() + 2);
+    let label = if app.database.is_empty() {
+        "orderdesk"
+    } else {
+        app.database.as_str()
+    };
+    let chars: Vec<char> = label.chars().collect();
+    let shown: String = if chars.len() <= room {
+        label.to_owned()
+    } else if room > 1 {
+        std::iter::once('…')
+            .chain(chars[chars.len() - (room - 1)..].iter().copied())
+            .collect()
+    } else {
+        String::new()
+    };
+    frame.render_widget(Paragraph::new(tabs), area);
     frame.render_widget(
-        Paragraph::new(Span::styled("orderdesk ", theme.dim())).alignment(Alignment::Right),
+        Paragraph::new(Span::styled(format!("{shown} "), theme.dim())).alignment(Alignment::Right),
         area,
     );
 }

@@ -48,6 +48,7 @@ impl Harness {
         let log = orderdesk::sql_log::SqlLog::attach(&db, orderdesk::sql_log::CAPACITY);
         let mut app = App::new(day(), height).with_log(log);
         app.mask_time = true;
+        app.database = db.label();
         app.set_size(width, height);
         let mut h = Harness {
             app,

@@ -197,3 +197,24 @@ async fn the_events_outbox_popup() {
     app.key(KeyCode::Esc).await;
     assert!(app.app.overlays.is_empty());
 }
+
+/// Trust issue, point 10: the header names the open database (backend and file, or host and
+/// database; never a password), cut from the left when it does not fit beside the tabs.
+#[tokio::test]
+async fn point_10_the_header_names_the_open_database() {
+    let mut app = demo(80, 24).await;
+    let header = app.screen().lines().next().unwrap().to_owned();
+    assert!(header.ends_with("sqlite · test.db"), "{header}");
+    assert!(header.starts_with(" 1 Users  2 Products"), "{header}");
+    app.app.database = "postgres · db.example.com:5432/orderdesk_shop_production".to_owned();
+    let header = app.screen().lines().next().unwrap().to_owned();
+    assert!(
+        header.contains("5 SQL log"),
+        "the tabs stay whole: {header}"
+    );
+    assert!(
+        header.contains('…') && header.ends_with("shop_production"),
+        "{header}"
+    );
+    assert!(header.chars().count() <= 80);
+}
