@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Write};
 
 use chrono::{DateTime, Utc};
-use comfy_table::{CellAlignment, LineStyle, Table, TableStyle, presets};
+use comfy_table::{CellAlignment, ContentArrangement, LineStyle, Table, TableStyle, presets};
 use serde::Serialize;
 use serde_json::json;
 
@@ -368,8 +368,24 @@ impl Output {
 const LIST_STYLE: TableStyle =
     TableStyle::new().header_separator(LineStyle::none().fill('─').junction('─'));
 
-fn table(header: &[&str], right: &[usize]) -> Table {
+/// A table that fits the terminal: its width when stdout is one (comfy-table asks it), else
+/// `COLUMNS` when set (a pipe, a script, `watch`), else as wide as its cells.
+fn fitted() -> Table {
     let mut t = Table::new();
+    t.set_content_arrangement(ContentArrangement::Dynamic);
+    if !std::io::stdout().is_terminal()
+        && let Some(columns) = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<u16>().ok())
+            .filter(|c| *c >= 20)
+    {
+        t.set_width(columns);
+    }
+    t
+}
+
+fn table(header: &[&str], right: &[usize]) -> Table {
+    let mut t = fitted();
     t.load_style(LIST_STYLE);
     t.set_header(header.iter().copied());
     for &i in right {
@@ -381,7 +397,7 @@ fn table(header: &[&str], right: &[usize]) -> Table {
 }
 
 fn fields(rows: &[(&str, String)]) -> String {
-    let mut t = Table::new();
+    let mut t = fitted();
     t.load_style(presets::NOTHING);
     for (k, v) in rows {
         t.add_row([k.to_string(), v.clone()]);

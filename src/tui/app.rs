@@ -415,7 +415,7 @@ impl App {
     pub fn keys(&self) -> KeyTable {
         match self.overlays.last() {
             Some(o) => o.keys(),
-            None if self.offer_demo => keys::CONFIRM,
+            None if self.offer_demo => keys::DEMO,
             None if self.paused() => keys::PAUSED,
             None => self.screen.keys(),
         }

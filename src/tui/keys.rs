@@ -89,6 +89,12 @@ pub const DETAIL: KeyTable = &[
 /// A yes/no question.
 pub const CONFIRM: KeyTable = &[("y Enter", "yes"), ("n Esc", "no")];
 
+/// The first-run offer of the demo data (the prompt says the same).
+pub const DEMO: KeyTable = &[
+    ("d y Enter", "load the demo data"),
+    ("other keys", "start empty"),
+];
+
 /// Typing a list filter.
 pub const FILTER: KeyTable = &[("type", "filter"), ("Enter", "keep"), ("Esc", "clear")];
 

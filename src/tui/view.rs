@@ -83,8 +83,17 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame) {
         }
     }
     if app.offer_demo && app.overlays.is_empty() {
-        draw_question(
-            "The database is empty. Load the demo data? (d or y loads it; any other key starts empty)",
+        let answers = Line::from(vec![
+            Span::styled("d", theme.key()),
+            Span::raw(" / "),
+            Span::styled("y", theme.key()),
+            Span::raw(" / "),
+            Span::styled("Enter", theme.key()),
+            Span::raw(" load it   any other key starts empty"),
+        ]);
+        draw_question_with(
+            "The database is empty. Load the demo data?",
+            answers,
             theme,
             frame,
             body,
@@ -836,7 +845,28 @@ fn draw_filter(input: &TextArea<'_>, theme: Theme, frame: &mut Frame, area: Rect
 }
 
 fn draw_question(question: &str, theme: Theme, frame: &mut Frame, area: Rect) {
-    let width = (question.chars().count() as u16 + 4).clamp(30, 70);
+    let answers = Line::from(vec![
+        Span::styled("y", theme.key()),
+        Span::raw(" / "),
+        Span::styled("Enter", theme.key()),
+        Span::raw(" yes   "),
+        Span::styled("n", theme.key()),
+        Span::raw(" / "),
+        Span::styled("Esc", theme.key()),
+        Span::raw(" no"),
+    ]);
+    draw_question_with(question, answers, theme, frame, area);
+}
+
+/// A question in a small popup, with the line that says which keys answer it.
+fn draw_question_with(
+    question: &str,
+    answers: Line<'_>,
+    theme: Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let width = (question.chars().count().max(answers.width()) as u16 + 4).clamp(30, 70);
     let lines = textwrap_lines(question, width - 4);
     let height = lines.len() as u16 + 4;
     let inner = popup(
@@ -847,16 +877,7 @@ fn draw_question(question: &str, theme: Theme, frame: &mut Frame, area: Rect) {
     );
     let mut text: Vec<Line> = lines.into_iter().map(Line::raw).collect();
     text.push(Line::raw(""));
-    text.push(Line::from(vec![
-        Span::styled("y", theme.key()),
-        Span::raw(" / "),
-        Span::styled("Enter", theme.key()),
-        Span::raw(" yes   "),
-        Span::styled("n", theme.key()),
-        Span::raw(" / "),
-        Span::styled("Esc", theme.key()),
-        Span::raw(" no"),
-    ]));
+    text.push(answers);
     frame.render_widget(Paragraph::new(text), inner);
 }
 

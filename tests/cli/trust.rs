@@ -11,6 +11,7 @@ crate::on_both_backends!(
     point_10_doctor_says_which_database_and_what_is_in_it,
     point_15_invisible_characters_and_signs_are_refused_and_nothing_written,
     point_16_json_refusals_have_the_api_error_shape,
+    tables_fit_columns,
 );
 
 async fn point_4_three_lines_of_one_product_are_summed_in_the_refusal(t: TestDb) {
@@ -457,4 +458,40 @@ fn point_10_doctor_on_a_missing_file_creates_nothing_and_on_a_dead_server_exits_
         "{report}"
     );
     assert!(!stdout.contains("hunter2"));
+}
+
+/// Trust issue, "also": with stdout not a terminal, tables honour `COLUMNS`: no line is wider.
+async fn tables_fit_columns(t: TestDb) {
+    let url = &t.url;
+    crate::ok(url, &["seed", "--demo", "--today", "2026-11-22"]);
+    json(
+        url,
+        &[
+            "product",
+            "add",
+            "--name",
+            "A product with a very long name that goes on and on past any narrow terminal",
+            "--price",
+            "1",
+        ],
+    );
+    for args in [
+        &["user", "list"][..],
+        &["product", "list"],
+        &["order", "list"],
+        &["order", "show", "31"],
+        &["stats"],
+        &["migrate", "status"],
+    ] {
+        let out = crate::od(url)
+            .env("COLUMNS", "60")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+        assert!(widest <= 60, "{args:?}: a line of {widest}:\n{text}");
+        assert!(widest > 20, "{args:?} printed a table:\n{text}");
+    }
 }

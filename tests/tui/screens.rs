@@ -218,3 +218,42 @@ async fn point_10_the_header_names_the_open_database() {
     );
     assert!(header.chars().count() <= 80);
 }
+
+/// Trust issue, "also": the first-run prompt, its hint bar and the README name the same keys,
+/// and those keys do what they say.
+#[tokio::test]
+async fn the_demo_prompt_its_hints_and_the_readme_agree() {
+    let readme = include_str!("../../README.md");
+    assert!(
+        readme.contains("`d`, `y` or Enter loads it, any other key starts empty"),
+        "the README"
+    );
+    for (key, loads) in [
+        (KeyCode::Char('d'), true),
+        (KeyCode::Char('y'), true),
+        (KeyCode::Enter, true),
+        (KeyCode::Char('x'), false),
+        (KeyCode::Esc, false),
+    ] {
+        let t = setup(Backend::Sqlite).await.unwrap();
+        let mut h = Harness::new(t, 80, 24).await;
+        assert!(h.app.offer_demo);
+        let screen = h.screen();
+        assert!(
+            screen.contains("Load the demo data?")
+                && screen.contains("d / y / Enter load it   any other key starts empty"),
+            "{screen}"
+        );
+        let hints = screen.lines().last().unwrap();
+        assert!(
+            hints.contains("d y Enter load the demo data")
+                && hints.contains("other keys start empty"),
+            "{hints}"
+        );
+        h.key(key).await;
+        let orders = orderdesk::service::list_orders_page(&h.db, Default::default())
+            .await
+            .unwrap();
+        assert_eq!(!orders.is_empty(), loads, "{key:?}");
+    }
+}
