@@ -405,8 +405,9 @@ fn fields(rows: &[(&str, String)]) -> String {
     t.to_string()
 }
 
+/// A time for a person: local, minute-precise (the headers and labels say "local").
 fn when(t: &DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M").to_string()
+    crate::zone::Zone::Local.minute(t)
 }
 
 fn stock_text(stock: Option<i64>) -> String {
@@ -528,7 +529,7 @@ fn user_fields(u: &User) -> String {
         ("id", u.id.to_string()),
         ("email", u.email.clone()),
         ("name", u.full_name.clone()),
-        ("created", when(&u.created_at)),
+        ("created (local)", when(&u.created_at)),
     ])
 }
 
@@ -582,7 +583,10 @@ fn users_table(users: &[UserRow]) -> String {
     if users.is_empty() {
         return "No users.".to_owned();
     }
-    let mut t = table(&["id", "email", "name", "orders", "created"], &[0, 3]);
+    let mut t = table(
+        &["id", "email", "name", "orders", "created (local)"],
+        &[0, 3],
+    );
     for u in users {
         t.add_row([
             u.id.to_string(),
@@ -719,8 +723,8 @@ fn detail_text(d: &OrderDetail) -> String {
             ),
         ),
         ("status", o.status.to_string()),
-        ("created", when(&o.created_at)),
-        ("updated", when(&d.updated_at)),
+        ("created (local)", when(&o.created_at)),
+        ("updated (local)", when(&d.updated_at)),
         (
             "total",
             format!(
@@ -733,7 +737,7 @@ fn detail_text(d: &OrderDetail) -> String {
     s.push('\n');
     s.push_str(&items_table(o, Some(&d.current_prices_cents)));
     s.push_str("\nHistory\n");
-    let mut t = table(&["when", "event", "details"], &[]);
+    let mut t = table(&["when (local)", "event", "details"], &[]);
     for e in &d.events {
         t.add_row([
             when(&e.created_at),
@@ -750,7 +754,14 @@ fn orders_table(orders: &[OrderSummary], limit: u64) -> String {
         return "No orders.".to_owned();
     }
     let mut t = table(
-        &["id", "customer", "status", "items", "total", "created"],
+        &[
+            "id",
+            "customer",
+            "status",
+            "items",
+            "total",
+            "created (local)",
+        ],
         &[0, 3, 4],
     );
     for s in orders {

@@ -11,6 +11,7 @@ pub mod money;
 pub mod service;
 pub mod sql_log;
 pub mod tui;
+pub mod zone;
 
 /// When the process started (`main` sets it first thing): start-up is timed from here.
 pub static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();

@@ -337,6 +337,8 @@ pub struct App {
     pub stepper: Stepper,
     /// Whether the database is SQLite (the stepper explains locks per backend).
     pub sqlite: bool,
+    /// The zone times are shown in (local; tests pin UTC), and labelled with.
+    pub zone: crate::zone::Zone,
     /// Which database is open, as the header shows it (`sqlite · shop.db`,
     /// `postgres · db.example.com:5432/shop`; never a password).
     pub database: String,
@@ -381,6 +383,7 @@ impl App {
             stepper: Stepper::default(),
             sqlite: true,
             database: String::new(),
+            zone: crate::zone::Zone::Local,
             now: None,
             today,
             page_rows: page_rows(height),

@@ -1,6 +1,7 @@
 //! Drawing: the tabs, the screen, the overlays, the message line and the hint bar. Reads the
 //! state only; never touches the database.
 
+use crate::zone::Zone;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Flex, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -76,10 +77,10 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame) {
             Overlay::Filter(input) => draw_filter(input, theme, frame, body),
             Overlay::Confirm(c) => draw_question(&c.question, theme, frame, body),
             Overlay::Form(form) => draw_form(form, theme, frame, body),
-            Overlay::Detail(detail) => draw_detail(detail, theme, frame, body),
+            Overlay::Detail(detail) => draw_detail(detail, app.zone, theme, frame, body),
             Overlay::Entry(entry) => draw_entry(entry, theme, frame, body),
             Overlay::Explain(e) => draw_explain(e, theme, frame, body),
-            Overlay::Events(e) => draw_events(e, theme, frame, body),
+            Overlay::Events(e) => draw_events(e, app.zone, theme, frame, body),
         }
     }
     if app.offer_demo && app.overlays.is_empty() {
@@ -256,7 +257,7 @@ fn draw_users(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 Cell::from(u.email.clone()),
                 Cell::from(u.full_name.clone()),
                 right(u.order_count.to_string()),
-                Cell::from(u.created_at.format("%Y-%m-%d %H:%M").to_string()),
+                Cell::from(app.zone.minute(&u.created_at)),
             ])
         })
         .collect();
@@ -266,7 +267,7 @@ fn draw_users(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         theme,
         ListView {
             block: list_block(list_title("Users", &app.users, ""), theme),
-            header: &["id", "email", "name", "orders", "created"],
+            header: &["id", "email", "name", "orders", created_header(app)],
             widths: &[
                 Constraint::Length(6),
                 Constraint::Fill(3),
@@ -354,7 +355,7 @@ fn draw_orders(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 )),
                 right(o.order.total_quantity.to_string()),
                 right(format_cents(o.order.total_amount_cents)),
-                Cell::from(o.order.created_at.format("%Y-%m-%d %H:%M").to_string()),
+                Cell::from(app.zone.minute(&o.order.created_at)),
             ])
         })
         .collect();
@@ -364,7 +365,14 @@ fn draw_orders(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         theme,
         ListView {
             block: list_block(list_title("Orders", &app.orders, &extra), theme),
-            header: &["id", "customer", "status", "items", "total", "created"],
+            header: &[
+                "id",
+                "customer",
+                "status",
+                "items",
+                "total",
+                created_header(app),
+            ],
             widths: &[
                 Constraint::Length(7),
                 Constraint::Fill(1),
@@ -464,7 +472,7 @@ fn draw_dashboard(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         Sparkline::default()
             .block(Block::new().title(Span::styled(
                 format!(
-                    "Orders per day, {} to {} (peak {peak})",
+                    "Orders per UTC day, {} to {} (peak {peak})",
                     first.unwrap_or_default(),
                     last.unwrap_or_default()
                 ),
@@ -707,7 +715,7 @@ fn draw_stepper(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 }
 
 /// The outbox: the newest events on the left, the selected one's payload pretty-printed.
-fn draw_events(events: &Events, theme: Theme, frame: &mut Frame, area: Rect) {
+fn draw_events(events: &Events, zone: Zone, theme: Theme, frame: &mut Frame, area: Rect) {
     let inner = popup(
         "Order events (the outbox), newest first".to_owned(),
         theme,
@@ -728,7 +736,7 @@ fn draw_events(events: &Events, theme: Theme, frame: &mut Frame, area: Rect) {
             Row::new(vec![
                 right(e.order_id.to_string()),
                 Cell::from(e.event_type.trim_start_matches("order_").to_owned()),
-                Cell::from(e.created_at.format("%m-%d %H:%M").to_string()),
+                Cell::from(zone.format(&e.created_at, "%m-%d %H:%M")),
             ])
         })
         .collect();
@@ -881,6 +889,14 @@ fn draw_question_with(
     frame.render_widget(Paragraph::new(text), inner);
 }
 
+/// The created column's header, with the zone its times are in.
+fn created_header(app: &App) -> &'static str {
+    match app.zone {
+        Zone::Local => "created (local)",
+        Zone::Utc => "created (UTC)",
+    }
+}
+
 /// Splits text into lines of at most `width` characters at spaces.
 fn textwrap_lines(text: &str, width: u16) -> Vec<String> {
     let mut lines = Vec::new();
@@ -958,7 +974,7 @@ fn draw_form(form: &Form, theme: Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(foot), rows[form.fields.len() * 2]);
 }
 
-fn draw_detail(detail: &Detail, theme: Theme, frame: &mut Frame, area: Rect) {
+fn draw_detail(detail: &Detail, zone: Zone, theme: Theme, frame: &mut Frame, area: Rect) {
     let inner = popup(format!("Order {}", detail.id), theme, frame, area);
     let Some(d) = &detail.order else {
         frame.render_widget(Paragraph::new(Span::styled("Loading…", theme.dim())), inner);
@@ -980,9 +996,10 @@ fn draw_detail(detail: &Detail, theme: Theme, frame: &mut Frame, area: Rect) {
                 theme.status(o.status).add_modifier(Modifier::BOLD),
             ),
             Span::raw(format!(
-                "   placed {}   updated {}",
-                o.created_at.format("%Y-%m-%d %H:%M"),
-                d.updated_at.format("%Y-%m-%d %H:%M")
+                "   placed {}   updated {} ({})",
+                zone.minute(&o.created_at),
+                zone.minute(&d.updated_at),
+                zone.label()
             )),
         ]),
         Line::raw(""),
@@ -1035,7 +1052,7 @@ fn draw_detail(detail: &Detail, theme: Theme, frame: &mut Frame, area: Rect) {
         };
         lines.push(Line::raw(format!(
             "  {}  {what}",
-            e.created_at.format("%Y-%m-%d %H:%M")
+            zone.minute(&e.created_at)
         )));
     }
     frame.render_widget(Paragraph::new(lines).scroll((detail.scroll, 0)), inner);

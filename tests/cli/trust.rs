@@ -493,5 +493,32 @@ async fn tables_fit_columns(t: TestDb) {
         let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
         assert!(widest <= 60, "{args:?}: a line of {widest}:\n{text}");
         assert!(widest > 20, "{args:?} printed a table:\n{text}");
+        // Times shown to a person are local and say so; JSON stays UTC.
+        if args[0] != "stats" && args[0] != "migrate" && args[0] != "product" {
+            assert!(text.contains("(local)"), "{args:?}:\n{text}");
+        }
     }
+    let listed = json(url, &["order", "list", "--limit", "1"]);
+    let created = listed["orders"][0]["created_at"].as_str().unwrap();
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(created)
+            .is_ok_and(|t| t.offset().local_minus_utc() == 0),
+        "{created}"
+    );
+    // In a zone 5:30 ahead of UTC, the table shows the order's time 5:30 later.
+    let id = listed["orders"][0]["id"].to_string();
+    let utc = chrono::DateTime::parse_from_rfc3339(created).unwrap();
+    let local = (utc + chrono::Duration::minutes(330))
+        .format("%Y-%m-%d %H:%M")
+        .to_string();
+    let out = crate::od(url)
+        .env("TZ", "Asia/Kolkata")
+        .args(["order", "show", &id])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(&format!("created (local)  {local}")),
+        "{local} in:\n{text}"
+    );
 }

@@ -49,6 +49,8 @@ impl Harness {
         let mut app = App::new(day(), height).with_log(log);
         app.mask_time = true;
         app.database = db.label();
+        // Times in UTC, so that snapshots read the same in every time zone.
+        app.zone = orderdesk::zone::Zone::Utc;
         app.set_size(width, height);
         let mut h = Harness {
             app,
