@@ -10,6 +10,7 @@ mod config;
 mod contention;
 mod crash;
 mod orders;
+mod readme;
 mod trust;
 
 use assert_cmd::Command;
