@@ -78,6 +78,23 @@ pub fn id(v: &Value) -> String {
     v["id"].as_i64().unwrap().to_string()
 }
 
+/// `user add` with a name of "Ada"; the new user's id.
+pub fn add_user(url: &str, email: &str) -> String {
+    id(&json(
+        url,
+        &["user", "add", "--email", email, "--name", "Ada"],
+    ))
+}
+
+/// `product add` with an optional stock; the new product's id.
+pub fn add_product(url: &str, name: &str, price: &str, stock: Option<&str>) -> String {
+    let mut args = vec!["product", "add", "--name", name, "--price", price];
+    if let Some(stock) = stock {
+        args.extend(["--stock", stock]);
+    }
+    id(&json(url, &args))
+}
+
 /// The `total` of a list command.
 pub fn total(url: &str, args: &[&str]) -> u64 {
     json(url, args)["total"].as_u64().unwrap()

@@ -3,7 +3,7 @@
 use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
 
 use crate::backend::{Backend, PgDrop, TestDb};
-use crate::{fails, id, json, total};
+use crate::{add_product, add_user, fails, id, json, total};
 
 crate::on_both_backends!(
     point_4_three_lines_of_one_product_are_summed_in_the_refusal,
@@ -16,16 +16,8 @@ crate::on_both_backends!(
 
 async fn point_4_three_lines_of_one_product_are_summed_in_the_refusal(t: TestDb) {
     let url = &t.url;
-    let ada = id(&json(
-        url,
-        &["user", "add", "--email", "ada@example.com", "--name", "Ada"],
-    ));
-    let kettle = id(&json(
-        url,
-        &[
-            "product", "add", "--name", "Kettle", "--price", "45", "--stock", "2",
-        ],
-    ));
+    let ada = add_user(url, "ada@example.com");
+    let kettle = add_product(url, "Kettle", "45", Some("2"));
     let line = format!("{kettle}:1");
     let err = fails(
         url,
@@ -53,10 +45,7 @@ async fn point_4_three_lines_of_one_product_are_summed_in_the_refusal(t: TestDb)
 
 async fn point_5_unknown_and_negative_ids_are_refused_everywhere(t: TestDb) {
     let url = &t.url;
-    let ada = id(&json(
-        url,
-        &["user", "add", "--email", "ada@example.com", "--name", "Ada"],
-    ));
+    let ada = add_user(url, "ada@example.com");
     // A known user with no orders and an order with its events still answer as before.
     assert_eq!(total(url, &["order", "list", "--user", &ada]), 0);
     let cases: [(&[&str], &str); 12] = [
@@ -204,14 +193,8 @@ async fn point_13_a_missing_postgres_database_says_how_to_create_it() {
 async fn point_13_a_write_behind_another_programs_lock_says_busy_not_locked() {
     let t = crate::backend::setup(Backend::Sqlite).await.unwrap();
     let url = t.url.clone();
-    let ada = id(&json(
-        &url,
-        &["user", "add", "--email", "ada@example.com", "--name", "Ada"],
-    ));
-    let mug = id(&json(
-        &url,
-        &["product", "add", "--name", "Mug", "--price", "8.50"],
-    ));
+    let ada = add_user(&url, "ada@example.com");
+    let mug = add_product(&url, "Mug", "8.50", None);
     // Another program's write transaction, held open.
     let other = sea_orm::Database::connect(&url).await.unwrap();
     let held = other
@@ -243,16 +226,8 @@ async fn point_13_a_write_behind_another_programs_lock_says_busy_not_locked() {
 /// "message"}}` on stderr (exit 1); a usage error stays clap's text (exit 2).
 async fn point_16_json_refusals_have_the_api_error_shape(t: TestDb) {
     let url = &t.url;
-    let ada = id(&json(
-        url,
-        &["user", "add", "--email", "ada@example.com", "--name", "Ada"],
-    ));
-    let mug = id(&json(
-        url,
-        &[
-            "product", "add", "--name", "Mug", "--price", "8.50", "--stock", "1",
-        ],
-    ));
+    let ada = add_user(url, "ada@example.com");
+    let mug = add_product(url, "Mug", "8.50", Some("1"));
     let order = id(&json(
         url,
         &[
