@@ -288,10 +288,16 @@ async fn doctor(flag: Option<&str>, json_out: bool) -> Result<()> {
             if key == "problems" {
                 continue;
             }
-            let shown = match value {
-                serde_json::Value::String(s) => s.clone(),
-                serde_json::Value::Null => "not yet".to_owned(),
-                other => other.to_string(),
+            let shown = match (key.as_str(), value) {
+                (_, serde_json::Value::String(s)) => s.clone(),
+                (_, serde_json::Value::Null) => "not yet".to_owned(),
+                ("migrations", m) => format!("{} of {} applied", m["applied"], m["total"]),
+                (_, serde_json::Value::Object(counts)) => counts
+                    .iter()
+                    .map(|(table, n)| format!("{table} {n}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                (_, other) => other.to_string(),
             };
             text.push_str(&format!("{:<15} {shown}\n", key.replace('_', " ")));
         }
