@@ -10,7 +10,6 @@ pub mod request;
 pub mod theme;
 pub mod view;
 
-use chrono::NaiveDate;
 use crossterm::event::{
     DisableBracketedPaste, EnableBracketedPaste, Event as TermEvent, EventStream, KeyEventKind,
 };
@@ -72,14 +71,8 @@ async fn event_loop(terminal: &mut DefaultTerminal, db: Db) -> std::io::Result<(
         }
     });
     let size = terminal.size()?;
-    let today: NaiveDate = db.now().date_naive();
     let theme = Theme::from_env();
-    let log = crate::sql_log::SqlLog::attach(&db, crate::sql_log::CAPACITY);
-    let sqlite = db.backend() == sea_orm::DbBackend::Sqlite;
-    let mut app = App::new(today, size.height).with_log(log);
-    app.sqlite = sqlite;
-    app.database = db.label();
-    app.set_size(size.width, size.height);
+    let mut app = App::for_db(&db, size.width, size.height);
     let env = Env::new(db);
     for ticket in app.start() {
         spawn(&env, &sender, ticket);

@@ -126,14 +126,11 @@ pub fn peak_rss_kib() -> Option<u64> {
 /// # Errors
 /// A message when the database cannot be used or the script cannot run on it (an empty one).
 pub async fn run(db: Db, started: Instant) -> Result<(), String> {
-    db::migrate(&db)
+    db::migrate_on_start(&db)
         .await
-        .map_err(|e| format!("cannot migrate the database: {e}"))?;
+        .map_err(|e| format!("cannot open the database: {e}"))?;
     let (width, height) = (80, 24);
-    let log = crate::sql_log::SqlLog::attach(&db, crate::sql_log::CAPACITY);
-    let mut app = App::new(db.now().date_naive(), height).with_log(log);
-    app.sqlite = db.backend() == sea_orm::DbBackend::Sqlite;
-    app.set_size(width, height);
+    let app = App::for_db(&db, width, height);
     let terminal = Terminal::new(TestBackend::new(width, height))
         .map_err(|e| format!("a test terminal: {e}"))?;
     let mut h = Harness {

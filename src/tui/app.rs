@@ -361,6 +361,17 @@ pub struct App {
 const CHROME_ROWS: u16 = 6;
 
 impl App {
+    /// The app on `db` as the TUI and `bench --tui` open it, for a `width` x `height` terminal:
+    /// the SQL log attached, today by the database's clock, the backend and database named.
+    pub fn for_db(db: &crate::db::Db, width: u16, height: u16) -> Self {
+        let log = crate::sql_log::SqlLog::attach(db, crate::sql_log::CAPACITY);
+        let mut app = App::new(db.now().date_naive(), height).with_log(log);
+        app.sqlite = db.backend() == sea_orm::DbBackend::Sqlite;
+        app.database = db.label();
+        app.set_size(width, height);
+        app
+    }
+
     /// A new app for a terminal of `height` rows, with `today` from the clock.
     pub fn new(today: NaiveDate, height: u16) -> Self {
         App {

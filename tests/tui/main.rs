@@ -45,13 +45,11 @@ impl Harness {
         let db = t.db.clone().with_clock(Arc::new(|| {
             Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap()
         }));
-        let log = orderdesk::sql_log::SqlLog::attach(&db, orderdesk::sql_log::CAPACITY);
-        let mut app = App::new(day(), height).with_log(log);
+        let mut app = App::for_db(&db, width, height);
+        assert_eq!(app.today, day());
         app.mask_time = true;
-        app.database = db.label();
         // Times in UTC, so that snapshots read the same in every time zone.
         app.zone = orderdesk::zone::Zone::Utc;
-        app.set_size(width, height);
         let mut h = Harness {
             app,
             env: Env::new(db.clone()),
