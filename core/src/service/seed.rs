@@ -19,7 +19,8 @@ use crate::entity::{order, product, user};
 use migration::{REVENUE_SPLIT_BITS, SALES_SHARDS, STATS_SHARDS};
 
 /// The demo data set, kept in `assets/demo.json`.
-pub const DEMO_JSON: &str = include_str!("../../assets/demo.json");
+pub const DEMO_JSON: &str =
+    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/demo.json"));
 
 #[derive(Debug, Deserialize)]
 struct Demo {

@@ -21,6 +21,23 @@ fn keys_by_id(column: impl ColumnTrait, keys: &[(i64, String)]) -> Expr {
     case.into()
 }
 
+/// Writes each row's key in one UPDATE, in a write transaction of its own; how many it wrote.
+async fn write_keys<E: EntityTrait>(
+    db: &Db,
+    id: E::Column,
+    key: E::Column,
+    keys: &[(i64, String)],
+) -> Result<u64, Error> {
+    let tx = db.begin_write().await?;
+    let result = E::update_many()
+        .col_expr(key, keys_by_id(id, keys))
+        .filter(id.is_in(keys.iter().map(|(id, _)| *id)))
+        .exec(&*tx)
+        .await
+        .map_err(Error::from);
+    Ok(finish(tx, result).await?.rows_affected)
+}
+
 /// Fills the search key of every user and product that has none (rows the learning version or
 /// another program wrote, or that were there before migration 6), in batches; returns how many.
 /// Reading which rows lack one costs a look at a partial index, nothing when all have one.
@@ -50,14 +67,8 @@ pub async fn fill_search_keys(db: &Db) -> Result<u64, Error> {
             .iter()
             .map(|(id, email, name)| (*id, fold::user_key(email, name)))
             .collect();
-        let tx = db.begin_write().await?;
-        let result = user::Entity::update_many()
-            .col_expr(user::Column::SearchKey, keys_by_id(user::Column::Id, &keys))
-            .filter(user::Column::Id.is_in(keys.iter().map(|(id, _)| *id)))
-            .exec(&*tx)
-            .await
-            .map_err(Error::from);
-        filled += finish(tx, result).await?.rows_affected;
+        filled += write_keys::<user::Entity>(db, user::Column::Id, user::Column::SearchKey, &keys)
+            .await?;
     }
     loop {
         let rows: Vec<(i64, String)> = product::Entity::find()
@@ -76,17 +87,13 @@ pub async fn fill_search_keys(db: &Db) -> Result<u64, Error> {
             .iter()
             .map(|(id, name)| (*id, fold::fold(name)))
             .collect();
-        let tx = db.begin_write().await?;
-        let result = product::Entity::update_many()
-            .col_expr(
-                product::Column::SearchKey,
-                keys_by_id(product::Column::Id, &keys),
-            )
-            .filter(product::Column::Id.is_in(keys.iter().map(|(id, _)| *id)))
-            .exec(&*tx)
-            .await
-            .map_err(Error::from);
-        filled += finish(tx, result).await?.rows_affected;
+        filled += write_keys::<product::Entity>(
+            db,
+            product::Column::Id,
+            product::Column::SearchKey,
+            &keys,
+        )
+        .await?;
     }
     Ok(filled)
 }

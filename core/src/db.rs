@@ -250,7 +250,7 @@ impl Db {
 
     /// The database's URL with any password hidden, for messages.
     pub fn shown_url(&self) -> String {
-        crate::config::redact(&self.url)
+        crate::redact::redact(&self.url)
     }
 
     /// Which backend this is.
