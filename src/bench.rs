@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use sea_orm::DbBackend;
 use serde_json::json;
 
 use crate::db::{self, ConnectConfig};
@@ -230,9 +230,7 @@ pub async fn run(args: BenchArgs) -> Result<bool, String> {
         recorder.data_statements() - start_statements,
     );
 
-    db.execute_raw(Statement::from_string(db.backend(), "ANALYZE"))
-        .await
-        .map_err(|e| e.to_string())?;
+    db::analyze(&db).await.map_err(|e| e.to_string())?;
 
     // Phase B
     eprintln!("phase B: list_orders for {USERS} users");
@@ -263,33 +261,13 @@ pub async fn run(args: BenchArgs) -> Result<bool, String> {
     );
 
     // verify
-    let row = db
-        .query_one_raw(Statement::from_string(
-            db.backend(),
-            "SELECT CAST(COUNT(*) AS BIGINT) AS n, \
-             CAST(COALESCE(SUM(quantity * price_cents_at_purchase), 0) AS BIGINT) AS checksum \
-             FROM order_items",
-        ))
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("no row")?;
-    let items: i64 = row.try_get("", "n").map_err(|e| e.to_string())?;
-    let checksum: i64 = row.try_get("", "checksum").map_err(|e| e.to_string())?;
-    let orders: i64 = db
-        .query_one_raw(Statement::from_string(
-            db.backend(),
-            "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM orders",
-        ))
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("no row")?
-        .try_get("", "n")
-        .map_err(|e| e.to_string())?;
+    let totals = service::totals(&db).await.map_err(fail)?;
+    let (orders, items, checksum) = (totals.orders, totals.items, totals.amount_cents);
     let expected = expected_checksum(args.orders);
     let n = args.orders as i64;
     let ok = orders == n
         && items == 3 * n
-        && checksum == expected
+        && checksum == i128::from(expected)
         && sum_a == expected
         && sum_b == expected
         && orders_b == args.orders

@@ -192,14 +192,6 @@ impl std::fmt::Debug for Db {
     }
 }
 
-impl Deref for Db {
-    type Target = DatabaseConnection;
-
-    fn deref(&self) -> &DatabaseConnection {
-        &self.conn
-    }
-}
-
 impl Db {
     /// The statement recorder of this pool.
     pub fn recorder(&self) -> &Arc<Recorder> {
@@ -219,7 +211,8 @@ impl Db {
         self
     }
 
-    /// The pooled connection, for reads outside a transaction.
+    /// The pooled connection, for statements outside a transaction. Only the core reaches
+    /// it: the faces call the services.
     pub(crate) fn reader(&self) -> &DatabaseConnection {
         &self.conn
     }
@@ -664,22 +657,7 @@ pub async fn inspect(db: &Db) -> Result<Inspection, DbErr> {
     let foreign_tables = foreign_tables(db).await?;
     let migrations = migration_status(db).await?;
     let counts = if migrations.first().is_some_and(|(_, applied)| *applied) {
-        let mut counts = std::collections::BTreeMap::new();
-        for table in ["users", "products", "orders", "order_items", "order_events"] {
-            let row = db
-                .conn
-                .query_one_raw(sea_orm::Statement::from_string(
-                    backend,
-                    format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {table}"),
-                ))
-                .await?;
-            let n = match row {
-                Some(row) => row.try_get_by_index::<i64>(0)?,
-                None => 0,
-            };
-            counts.insert(table, n);
-        }
-        Some(counts)
+        Some(row_counts(db).await?)
     } else {
         None
     };
@@ -689,6 +667,31 @@ pub async fn inspect(db: &Db) -> Result<Inspection, DbErr> {
         foreign_tables,
         counts,
     })
+}
+
+/// The number of rows in each of orderdesk's data tables (users, products, orders, order_items,
+/// order_events): five `COUNT(*)`s.
+///
+/// # Errors
+/// When the database does not answer or the tables are not there.
+pub async fn row_counts(db: &Db) -> Result<std::collections::BTreeMap<&'static str, i64>, DbErr> {
+    use sea_orm::ConnectionTrait as _;
+    let mut counts = std::collections::BTreeMap::new();
+    for table in ["users", "products", "orders", "order_items", "order_events"] {
+        let row = db
+            .conn
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.backend(),
+                format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {table}"),
+            ))
+            .await?;
+        let n = match row {
+            Some(row) => row.try_get_by_index::<i64>(0)?,
+            None => 0,
+        };
+        counts.insert(table, n);
+    }
+    Ok(counts)
 }
 
 /// The file a `sqlite:` URL names (`None` for an in-memory database or another URL).
@@ -745,6 +748,18 @@ pub enum StartError {
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbErr),
+}
+
+/// Refreshes the planner's statistics (`ANALYZE`), as the benchmark does between its phases.
+///
+/// # Errors
+/// A database failure.
+pub async fn analyze(db: &Db) -> Result<(), DbErr> {
+    use sea_orm::ConnectionTrait as _;
+    db.conn
+        .execute_raw(sea_orm::Statement::from_string(db.backend(), "ANALYZE"))
+        .await
+        .map(|_| ())
 }
 
 /// Applies every pending migration.

@@ -33,7 +33,7 @@ pub use products::{
     list_products, update_product,
 };
 pub use search::fill_search_keys;
-pub use stats::{Stats, TopProduct, orders_per_day, recount_stats, stats};
+pub use stats::{Stats, TopProduct, Totals, orders_per_day, recount_stats, stats, totals};
 pub use users::{
     NewUser, User, UserChanges, UserRow, create_user, delete_user, get_user, list_users,
     update_user,

@@ -12,11 +12,9 @@ mod trust;
 mod users_products;
 
 use orderdesk::db::Db;
-use orderdesk::entity::{order, order_event, order_item, product, user};
 use orderdesk::service::{
     self, NewOrder, NewOrderItem, NewProduct, NewUser, Order, Product, Status, User,
 };
-use sea_orm::{EntityTrait, PaginatorTrait};
 
 /// Row counts of every table, to show that a refusal wrote nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,13 +27,14 @@ pub struct Counts {
 }
 
 pub async fn counts(db: &Db) -> Counts {
-    let c = &**db;
+    let n = orderdesk::db::row_counts(db).await.unwrap();
+    let n = |table: &str| u64::try_from(n[table]).unwrap();
     Counts {
-        users: user::Entity::find().count(c).await.unwrap(),
-        products: product::Entity::find().count(c).await.unwrap(),
-        orders: order::Entity::find().count(c).await.unwrap(),
-        items: order_item::Entity::find().count(c).await.unwrap(),
-        events: order_event::Entity::find().count(c).await.unwrap(),
+        users: n("users"),
+        products: n("products"),
+        orders: n("orders"),
+        items: n("order_items"),
+        events: n("order_events"),
     }
 }
 

@@ -482,6 +482,7 @@ async fn list_orders_of_unknown_user_and_paged_orders(t: TestDb) {
 /// SQLite, no orderdesk-only columns) read back through the services.
 async fn python_written_rows_read_back(t: TestDb) {
     use sea_orm::{ConnectionTrait, Statement};
+    let python = t.other_program().await;
     let backend = t.db.backend();
     let sqlite = backend == sea_orm::DbBackend::Sqlite;
     let stamp = if sqlite {
@@ -502,7 +503,8 @@ async fn python_written_rows_read_back(t: TestDb) {
          SELECT o.id, p.id, 2, 499 FROM orders o, products p WHERE p.name = 'Legacy'"
             .to_owned(),
     ] {
-        t.db.execute_raw(Statement::from_string(backend, sql))
+        python
+            .execute_raw(Statement::from_string(backend, sql))
             .await
             .unwrap();
     }

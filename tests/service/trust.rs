@@ -286,7 +286,7 @@ async fn product_names(d: &db::Db, filter: &str) -> Vec<String> {
 /// The body of point 3, on any database: case folds the same way everywhere, accents count,
 /// rows the learning version writes (no search key) are found, by ASCII until orderdesk fills
 /// their key and fully after.
-async fn filters_fold_case(d: &db::Db) {
+async fn filters_fold_case(d: &db::Db, url: &str) {
     for (email, name) in [
         ("uni@example.com", "Ünïcode Ölaf"),
         ("zola@example.com", "Émile Zola"),
@@ -331,7 +331,7 @@ async fn filters_fold_case(d: &db::Db) {
     } else {
         "'2026-11-22 03:24:10.108756+00'"
     };
-    let raw = &**d;
+    let raw = sea_orm::Database::connect(url).await.unwrap();
     for sql in [
         format!(
             "INSERT INTO users (email, full_name, created_at) \
@@ -361,7 +361,7 @@ async fn filters_fold_case(d: &db::Db) {
 }
 
 async fn point_3_filters_fold_case_the_same_on_every_backend(t: TestDb) {
-    filters_fold_case(&t.db).await;
+    filters_fold_case(&t.db, &t.url).await;
 }
 
 /// Point 3 on a PostgreSQL database whose LC_CTYPE is `C`, where `LOWER` folds ASCII only.
@@ -388,7 +388,8 @@ async fn point_3_filters_fold_case_on_a_postgres_c_collation() {
     let c_url = url.replace(&name, &c_name);
     let d = db::connect(&c_url).await.unwrap();
     db::migrate(&d).await.unwrap();
-    let ctype: String = (*d)
+    let other = sea_orm::Database::connect(&c_url).await.unwrap();
+    let ctype: String = other
         .query_one_raw(Statement::from_string(
             sea_orm::DbBackend::Postgres,
             "SELECT datctype::text FROM pg_database WHERE datname = current_database()",
@@ -399,6 +400,7 @@ async fn point_3_filters_fold_case_on_a_postgres_c_collation() {
         .try_get_by_index(0)
         .unwrap();
     assert_eq!(ctype, "C");
-    filters_fold_case(&d).await;
+    filters_fold_case(&d, &c_url).await;
+    other.close().await.unwrap();
     d.close().await.unwrap();
 }

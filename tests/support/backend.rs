@@ -80,6 +80,16 @@ pub async fn fresh_url(
     }
 }
 
+impl TestDb {
+    /// A connection of its own to the test's database, as another program (the learning
+    /// version) would have: for writing rows around orderdesk's service layer.
+    pub async fn other_program(&self) -> sea_orm::DatabaseConnection {
+        Database::connect(&self.url)
+            .await
+            .expect("a second connection to the test database")
+    }
+}
+
 /// A fresh, migrated database with the default pool.
 pub async fn setup(backend: Backend) -> Option<TestDb> {
     setup_with(backend, ConnectConfig::default()).await

@@ -32,7 +32,7 @@ pub async fn explain(db: &Db, sql: &str, values: Option<Values>) -> Result<Vec<S
         values,
         db_backend: backend,
     };
-    let rows = db.query_all_raw(stmt).await?;
+    let rows = db.reader().query_all_raw(stmt).await?;
     let mut lines = Vec::with_capacity(rows.len());
     for row in rows {
         let line = match backend {

@@ -787,7 +787,7 @@ fn to_order(
 /// NotFound when there is no such user.
 pub async fn list_orders(db: &Db, user_id: i64) -> Result<Vec<Order>, Error> {
     check_id("user", user_id)?;
-    let conn = &**db;
+    let conn = db.reader();
     let mut sql = SqlText::new(db.backend());
     sql.push(
         "SELECT o.id AS order_id, o.user_id, o.status, o.created_at, \
@@ -872,7 +872,7 @@ async fn user_orders(
 /// # Errors
 /// NotFound when there is no such user.
 pub async fn list_orders_lazy(db: &Db, user_id: i64) -> Result<Vec<Order>, Error> {
-    let conn = &**db;
+    let conn = db.reader();
     let orders = user_orders(conn, user_id).await?;
     let mut out = Vec::with_capacity(orders.len());
     for o in orders {
@@ -906,7 +906,7 @@ pub async fn list_orders_page(db: &Db, query: OrderQuery) -> Result<Vec<OrderSum
     if let Some(id) = query.user_id {
         check_id("user", id)?;
     }
-    let conn = &**db;
+    let conn = db.reader();
     let mut select = order_rows();
     if let Some(id) = query.user_id {
         select = select.filter(order::Column::UserId.eq(id));
@@ -1009,7 +1009,7 @@ fn order_rows() -> sea_orm::Select<order::Entity> {
 /// NotFound when there is no such order.
 pub async fn get_order(db: &Db, id: i64) -> Result<OrderDetail, Error> {
     check_id("order", id)?;
-    load_detail(&**db, id).await
+    load_detail(db.reader(), id).await
 }
 
 async fn load_detail(conn: &impl ConnectionTrait, id: i64) -> Result<OrderDetail, Error> {
@@ -1055,14 +1055,14 @@ pub async fn list_order_events(
         ..Default::default()
     }
     .page_size()?;
-    let events = events_where(&**db, order_id, after, limit).await?;
+    let events = events_where(db.reader(), order_id, after, limit).await?;
     // An order has its order_created event; no events at all may still be an order the
     // learning version wrote (it writes none), so only then is the order looked up.
     if let Some(id) = order_id
         && events.is_empty()
         && after.is_none()
     {
-        order_exists(&**db, id).await?;
+        order_exists(db.reader(), id).await?;
     }
     Ok(events)
 }
@@ -1109,7 +1109,12 @@ pub async fn recent_order_events(
     if let Some(before) = before {
         select = select.filter(order_event::Column::Id.lt(before));
     }
-    Ok(select.all(&**db).await?.into_iter().map(to_event).collect())
+    Ok(select
+        .all(db.reader())
+        .await?
+        .into_iter()
+        .map(to_event)
+        .collect())
 }
 
 fn to_event(e: order_event::Model) -> OrderEvent {

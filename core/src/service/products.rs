@@ -73,7 +73,7 @@ pub async fn create_product(db: &Db, input: NewProduct) -> Result<Product, Error
         stock: Set(stock),
         ..Default::default()
     }
-    .insert(&**db)
+    .insert(db.reader())
     .await?;
     Ok(model.into())
 }
@@ -98,7 +98,7 @@ pub async fn list_products(db: &Db, query: &ListQuery) -> Result<Vec<Product>, E
         ));
     }
     Ok(select
-        .all(&**db)
+        .all(db.reader())
         .await?
         .into_iter()
         .map(Product::from)
@@ -111,7 +111,7 @@ pub async fn list_products(db: &Db, query: &ListQuery) -> Result<Vec<Product>, E
 /// NotFound when there is no such product.
 pub async fn get_product(db: &Db, id: i64) -> Result<Product, Error> {
     check_id("product", id)?;
-    find_product(&**db, id).await.map(Product::from)
+    find_product(db.reader(), id).await.map(Product::from)
 }
 
 async fn find_product(conn: &impl ConnectionTrait, id: i64) -> Result<product::Model, Error> {
@@ -177,10 +177,10 @@ pub async fn update_product(db: &Db, id: i64, changes: ProductChanges) -> Result
 /// NotFound, or Conflict when an order references the product; nothing is written.
 pub async fn delete_product(db: &Db, id: i64) -> Result<i64, Error> {
     check_id("product", id)?;
-    find_product(&**db, id).await?;
+    find_product(db.reader(), id).await?;
     let lines = order_item::Entity::find()
         .filter(order_item::Column::ProductId.eq(id))
-        .count(&**db)
+        .count(db.reader())
         .await?;
     if lines > 0 {
         return Err(on_orders(id, &format!("is on {lines} order line(s)")));

@@ -664,7 +664,7 @@ pub async fn seed_scale(
             "orders need at least one user and one product (--users N --products N)",
         ));
     }
-    let conn = &**db;
+    let conn = db.reader();
     refuse_if_orders(conn).await?;
     let first_user = next_id(conn, user::Entity).await?;
     let first_product = next_id(conn, product::Entity).await?;
@@ -822,14 +822,15 @@ async fn fix_sequences(db: &Db) -> Result<(), Error> {
         return Ok(());
     }
     for table in ["users", "products", "orders", "order_items", "order_events"] {
-        db.query_one_raw(Statement::from_string(
-            DbBackend::Postgres,
-            format!(
-                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+        db.reader()
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                format!(
+                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
                  COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
-            ),
-        ))
-        .await?;
+                ),
+            ))
+            .await?;
     }
     Ok(())
 }

@@ -48,7 +48,7 @@ pub struct TopProduct {
 /// # Errors
 /// A database failure.
 pub async fn stats(db: &Db) -> Result<Stats, Error> {
-    let conn = &**db;
+    let conn = db.reader();
     let backend = db.backend();
     let sums: Vec<String> = Status::ALL
         .iter()
@@ -132,7 +132,7 @@ async fn top_products(
 /// # Errors
 /// A database failure.
 pub async fn recount_stats(db: &Db) -> Result<Stats, Error> {
-    let conn = &**db;
+    let conn = db.reader();
     let backend = db.backend();
     let query = |sql: &str| Statement::from_string(backend, sql.to_owned());
 
@@ -231,6 +231,7 @@ pub async fn orders_per_day(
     };
     let mut counts = std::collections::HashMap::new();
     for row in db
+        .reader()
         .query_all_raw(Statement::from_string(backend, sql))
         .await?
     {
@@ -245,4 +246,53 @@ pub async fn orders_per_day(
         .take_while(|d| *d <= today)
         .map(|d| (d, counts.get(&d).copied().unwrap_or(0)))
         .collect())
+}
+
+/// How many orders and items there are and what they add up to: the benchmark checks its work
+/// against these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    /// Orders, cancelled ones included.
+    pub orders: i64,
+    /// Order lines.
+    pub items: i64,
+    /// The sum of every line's quantity x captured price, in cents.
+    pub amount_cents: i128,
+}
+
+/// Counts the orders and items and sums every line's amount (overflow-safe); two statements.
+///
+/// # Errors
+/// A database failure.
+pub async fn totals(db: &Db) -> Result<Totals, Error> {
+    let conn = db.reader();
+    let backend = db.backend();
+    let mask = (1_i64 << REVENUE_SPLIT_BITS) - 1;
+    let row = conn
+        .query_one_raw(Statement::from_string(
+            backend,
+            format!(
+                "SELECT CAST(COUNT(*) AS BIGINT), \
+                 CAST(COALESCE(SUM((quantity * price_cents_at_purchase) >> {REVENUE_SPLIT_BITS}), 0) AS BIGINT), \
+                 CAST(COALESCE(SUM((quantity * price_cents_at_purchase) & {mask}), 0) AS BIGINT) \
+                 FROM order_items"
+            ),
+        ))
+        .await?
+        .ok_or_else(|| sea_orm::DbErr::RecordNotFound("order_items".to_owned()))?;
+    let items: i64 = row.try_get_by_index(0)?;
+    let amount_cents = join_revenue(row.try_get_by_index(1)?, row.try_get_by_index(2)?);
+    let orders: i64 = conn
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM orders",
+        ))
+        .await?
+        .ok_or_else(|| sea_orm::DbErr::RecordNotFound("orders".to_owned()))?
+        .try_get_by_index(0)?;
+    Ok(Totals {
+        orders,
+        items,
+        amount_cents,
+    })
 }

@@ -86,7 +86,7 @@ pub async fn create_user(db: &Db, input: NewUser) -> Result<User, Error> {
         created_at: Set(db.now()),
         ..Default::default()
     }
-    .insert(&**db)
+    .insert(db.reader())
     .await
     .map_err(|e| unique_to_conflict(e, "email", email_taken(&email)))?;
     Ok(model.into())
@@ -119,7 +119,7 @@ pub async fn list_users(db: &Db, query: &ListQuery) -> Result<Vec<UserRow>, Erro
     if let Some(pattern) = query.like_pattern() {
         select = select.filter(matches(&pattern));
     }
-    Ok(select.into_model::<UserRow>().all(&**db).await?)
+    Ok(select.into_model::<UserRow>().all(db.reader()).await?)
 }
 
 /// A condition: the user's email or name matches a LIKE pattern from `ListQuery::like_pattern`.
@@ -137,7 +137,7 @@ pub(super) fn matches(pattern: &str) -> sea_orm::sea_query::SimpleExpr {
 /// NotFound when there is no such user.
 pub async fn get_user(db: &Db, id: i64) -> Result<User, Error> {
     check_id("user", id)?;
-    find_user(&**db, id).await.map(User::from)
+    find_user(db.reader(), id).await.map(User::from)
 }
 
 async fn find_user(conn: &impl ConnectionTrait, id: i64) -> Result<user::Model, Error> {
