@@ -66,45 +66,51 @@ which needs a terminal (stdin and stdout).\n\
 Without one, use a subcommand: migrate, seed, user, product, order, stats, doctor, completions \
 (orderdesk --help shows them all).";
 
-/// Runs the command line.
+/// Opens the terminal UI on the configured database (it needs a terminal; a database of
+/// something else is joined only when the user says so).
 ///
 /// # Errors
 /// A [`CommandError`] whose message goes to stderr and whose code is the exit code.
-pub async fn run(cli: Cli) -> Result<()> {
-    let Some(command) = cli.command else {
-        if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
-            return Err(CommandError::Usage(NO_TERMINAL.to_owned()));
-        }
-        let db = open(cli.database_url.as_deref()).await?;
-        match db::migrate_on_start(&db).await {
-            Ok(()) => {}
-            Err(db::StartError::Foreign { url, tables }) => {
-                // A terminal is there to ask on: the confirmation the command line's
-                // `migrate up` gives.
-                eprint!(
-                    "{url} holds tables that are not orderdesk's ({}) and none of orderdesk's.\n\
-                     Add orderdesk's tables beside them? [y/N] ",
-                    tables.join(", ")
-                );
-                let mut answer = String::new();
-                let _ = std::io::stdin().read_line(&mut answer);
-                if !matches!(answer.trim(), "y" | "Y" | "yes") {
-                    let _ = db.close().await;
-                    return Err(CommandError::Failed(
-                        "nothing was written; give the database you meant with --database-url"
-                            .to_owned(),
-                    ));
-                }
-                db::migrate(&db).await?;
+pub async fn tui(database_url: Option<&str>) -> Result<()> {
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        return Err(CommandError::Usage(NO_TERMINAL.to_owned()));
+    }
+    let db = open(database_url).await?;
+    match db::migrate_on_start(&db).await {
+        Ok(()) => {}
+        Err(db::StartError::Foreign { url, tables }) => {
+            // A terminal is there to ask on: the confirmation the command line's
+            // `migrate up` gives.
+            eprint!(
+                "{url} holds tables that are not orderdesk's ({}) and none of orderdesk's.\n\
+                 Add orderdesk's tables beside them? [y/N] ",
+                tables.join(", ")
+            );
+            let mut answer = String::new();
+            let _ = std::io::stdin().read_line(&mut answer);
+            if !matches!(answer.trim(), "y" | "Y" | "yes") {
+                let _ = db.close().await;
+                return Err(CommandError::Failed(
+                    "nothing was written; give the database you meant with --database-url"
+                        .to_owned(),
+                ));
             }
-            Err(db::StartError::Db(e)) => return Err(service::Error::Db(e).into()),
+            db::migrate(&db).await?;
         }
-        let result = crate::tui::run(db.clone())
-            .await
-            .map_err(|e| CommandError::Failed(format!("terminal: {e}")));
-        let _ = db.close().await;
-        return result;
-    };
+        Err(db::StartError::Db(e)) => return Err(service::Error::Db(e).into()),
+    }
+    let result = crate::tui::run(db.clone())
+        .await
+        .map_err(|e| CommandError::Failed(format!("terminal: {e}")));
+    let _ = db.close().await;
+    result
+}
+
+/// Runs a subcommand.
+///
+/// # Errors
+/// A [`CommandError`] whose message goes to stderr and whose code is the exit code.
+pub async fn run(cli: Cli, command: Command) -> Result<()> {
     if let Command::Bench {
         orders,
         fresh,

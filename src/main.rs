@@ -10,7 +10,7 @@ fn main() -> ExitCode {
     let _ = orderdesk::STARTED.set(std::time::Instant::now());
     // A second install (there is none) is the only failure, and harmless.
     let _ = color_eyre::install();
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
     let json = cli.json;
     // The TUI keeps drawing while requests run, so it gets worker threads; a command runs one
     // thing after another, which one thread does without waking others for every statement.
@@ -27,7 +27,14 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    match runtime.block_on(commands::run(cli)) {
+    // The face: the terminal UI without a subcommand, the command line with one.
+    let result = runtime.block_on(async {
+        match cli.command.take() {
+            None => commands::tui(cli.database_url.as_deref()).await,
+            Some(command) => commands::run(cli, command).await,
+        }
+    });
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // Usage errors stay text, as clap's own are.
