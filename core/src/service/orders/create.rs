@@ -1,0 +1,451 @@
+//! create_order: one transaction, captured prices, stock taken with one conditional UPDATE,
+//! the order, its event, its share of the running figures and its items in one round trip.
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+
+/// Checks a new order's shape before anything is sent to the database.
+pub(crate) fn check_new_order(input: &NewOrder) -> Result<(), Error> {
+    check_id("user", input.user_id)?;
+    if !input.status.is_initial() {
+        return Err(Error::invalid(
+            "status",
+            format!(
+                "a new order starts pending or confirmed, not {}",
+                input.status
+            ),
+        ));
+    }
+    if input.items.is_empty() {
+        return Err(Error::invalid("items", "an order needs at least one item"));
+    }
+    if input.items.len() > MAX_LINES {
+        return Err(Error::invalid(
+            "items",
+            format!(
+                "an order has at most {MAX_LINES} lines (got {})",
+                input.items.len()
+            ),
+        ));
+    }
+    for (i, item) in input.items.iter().enumerate() {
+        let field = line_field(i + 1);
+        check_id(&format!("{field} product"), item.product_id)?;
+        validate::quantity_value(&format!("{field} quantity"), item.quantity)?;
+    }
+    Ok(())
+}
+
+/// Places an order in one transaction: validates the user, every product and every quantity,
+/// captures each price, takes tracked stock with a conditional update (never overselling), and
+/// writes an order_created event. On any failure it rolls back and says which line and why.
+///
+/// # Errors
+/// Validation, NotFound (user or a line's product), OutOfStock (with the line); nothing is
+/// written.
+pub async fn create_order(db: &Db, input: NewOrder) -> Result<Order, Error> {
+    check_new_order(&input)?;
+    let tx = db.begin_write().await?;
+    let result = insert_order(&*tx, &input, db.now()).await;
+    finish(tx, result).await
+}
+
+/// The body of create_order, inside the caller's transaction, at a given time (seeding uses it).
+///
+/// Round trips, inside the caller's BEGIN and COMMIT: one SELECT of all the order's products,
+/// one UPDATE of the stock of the tracked ones (only if there are any), and one round trip that
+/// writes the order, its items and its order_created event (see [`write_order`]).
+pub(crate) async fn insert_order(
+    conn: &impl ConnectionTrait,
+    input: &NewOrder,
+    at: DateTime<Utc>,
+) -> Result<Order, Error> {
+    let mut ids: Vec<i64> = input.items.iter().map(|i| i.product_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let products = products_by_id(conn, &ids).await?;
+    let mut lines = Vec::with_capacity(input.items.len());
+    for (i, item) in input.items.iter().enumerate() {
+        let product = products.get(&item.product_id).ok_or(Error::NotFound {
+            field: line_field(i + 1),
+            what: "product",
+            id: item.product_id,
+        })?;
+        let amount_cents = item
+            .quantity
+            .checked_mul(product.price_cents)
+            .ok_or_else(|| too_large(&line_field(i + 1)))?;
+        lines.push(Line {
+            number: i + 1,
+            item,
+            product,
+            amount_cents,
+        });
+    }
+    let total_amount_cents = lines
+        .iter()
+        .try_fold(0i64, |sum, l| sum.checked_add(l.amount_cents))
+        .filter(|total| *total <= MAX_ORDER_TOTAL_CENTS)
+        .ok_or_else(|| {
+            let total: i128 = lines.iter().map(|l| i128::from(l.amount_cents)).sum();
+            Error::invalid(
+                "items",
+                format!(
+                    "the order totals {}, over the most one order may total, {} \
+                     (2^53 - 1 cents, which every JSON client reads exactly)",
+                    crate::money::format_cents(total),
+                    crate::money::format_cents(MAX_ORDER_TOTAL_CENTS)
+                ),
+            )
+        })?;
+
+    take_stock(conn, &lines).await?;
+
+    let payload = CreatedPayload {
+        user_id: input.user_id,
+        status: input.status,
+        items: lines
+            .iter()
+            .map(|l| CreatedItem {
+                product_id: l.item.product_id,
+                quantity: l.item.quantity,
+                price_cents_at_purchase: l.product.price_cents,
+            })
+            .collect(),
+        total_amount_cents,
+    };
+    let payload = serde_json::to_string(&payload).map_err(|e| {
+        Error::Db(sea_orm::DbErr::Custom(format!(
+            "the order_created payload: {e}"
+        )))
+    })?;
+    let mut rows = write_order(conn, input, &lines, total_amount_cents, &payload, at).await?;
+    rows.sort_by_key(|r| r.id);
+    if rows.len() != lines.len() {
+        return Err(Error::Db(sea_orm::DbErr::Custom(format!(
+            "the order was written with {} of its {} items",
+            rows.len(),
+            lines.len()
+        ))));
+    }
+    let order_id = rows[0].order_id;
+    let items = rows
+        .into_iter()
+        .zip(&lines)
+        .map(|(row, line)| OrderItem {
+            id: row.id,
+            product_id: row.product_id,
+            product_name: line.product.name.clone(),
+            quantity: row.quantity,
+            price_cents_at_purchase: row.price_cents_at_purchase,
+            amount_cents: line.amount_cents,
+        })
+        .collect();
+    assemble(order_id, input.user_id, input.status, at, items)
+}
+
+/// The order_created event's payload, serialised straight to its JSON text.
+#[derive(Serialize)]
+pub(super) struct CreatedPayload {
+    user_id: i64,
+    status: Status,
+    items: Vec<CreatedItem>,
+    total_amount_cents: i64,
+}
+
+/// A line of the order_created payload.
+#[derive(Serialize)]
+pub(super) struct CreatedItem {
+    product_id: i64,
+    quantity: i64,
+    price_cents_at_purchase: i64,
+}
+
+/// The products with these ids (sorted, distinct), by id: one SELECT written out and read by
+/// column position, which costs create_order less than SeaORM's query builder and its decoding
+/// by column name (every order sends it).
+pub(super) async fn products_by_id(
+    conn: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<HashMap<i64, product::Model>, Error> {
+    let mut sql = SqlText::new(conn.get_database_backend());
+    sql.push("SELECT id, name, price_cents, stock FROM products WHERE id IN (");
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(*id);
+    }
+    sql.push(")");
+    let mut products = HashMap::with_capacity(ids.len());
+    for row in conn.query_all_raw(sql.statement()).await? {
+        let product = product::Model {
+            id: row.try_get_by_index(0)?,
+            name: row.try_get_by_index(1)?,
+            price_cents: row.try_get_by_index(2)?,
+            stock: row.try_get_by_index(3)?,
+            search_key: None,
+        };
+        products.insert(product.id, product);
+    }
+    Ok(products)
+}
+
+/// A line of a new order, checked against its product.
+pub(super) struct Line<'a> {
+    /// 1-based, as errors name it (`item 2`).
+    number: usize,
+    item: &'a NewOrderItem,
+    product: &'a product::Model,
+    amount_cents: i64,
+}
+
+impl Line<'_> {
+    /// What the line takes from stock: its quantity when the product's stock is tracked.
+    fn stock_taken(&self) -> i64 {
+        if self.product.stock.is_some() {
+            self.item.quantity
+        } else {
+            0
+        }
+    }
+}
+
+/// Writes the order row, its items, its order_created event and its share of the running
+/// figures (`order_stats`, `product_sales`) in one round trip, and returns the items as written.
+///
+/// A round trip is what an order costs (a thread hand-off per statement on SQLite, a network
+/// hop on PostgreSQL), so the statements travel together, each still through SeaORM's
+/// connection and so in the SQL log:
+/// - PostgreSQL: one statement, the writes chained by data-modifying CTEs (`WITH new_order AS
+///   (INSERT .. RETURNING id), new_items AS (INSERT .. SELECT .. FROM new_order ..) ..`).
+/// - SQLite has no INSERT inside WITH, but sqlx runs a text of several statements in one call
+///   on its worker thread, binding the values in order. The others find their order as
+///   `(SELECT max(id) FROM orders)`: the caller's transaction holds SQLite's write lock, and
+///   SQLite gives a new row the largest id plus one (orders are never deleted), so the row just
+///   inserted is the newest.
+pub(super) async fn write_order(
+    conn: &impl ConnectionTrait,
+    input: &NewOrder,
+    lines: &[Line<'_>],
+    total_amount_cents: i64,
+    payload: &str,
+    at: DateTime<Utc>,
+) -> Result<Vec<order_item::Model>, Error> {
+    let backend = conn.get_database_backend();
+    let mut sql = SqlText::new(backend);
+    let postgres = backend == DbBackend::Postgres;
+    let new_id = if postgres {
+        "new_order.id"
+    } else {
+        "(SELECT max(id) FROM orders)"
+    };
+    if postgres {
+        sql.push("WITH new_order AS (");
+    }
+    sql.push("INSERT INTO orders (user_id, status, created_at, updated_at) VALUES (");
+    sql.bind(input.user_id);
+    sql.push(", ");
+    sql.bind(input.status.as_str());
+    sql.push(", ");
+    sql.bind(at);
+    sql.push(", ");
+    sql.bind(at);
+    if postgres {
+        sql.push(") RETURNING id), new_event AS (");
+        sql.push("INSERT INTO order_events (order_id, event_type, payload, created_at) ");
+        sql.push("SELECT id, 'order_created', ");
+    } else {
+        sql.push("); INSERT INTO order_events (order_id, event_type, payload, created_at) ");
+        sql.push("VALUES ((SELECT max(id) FROM orders), 'order_created', ");
+    }
+    sql.bind(payload);
+    sql.push(", ");
+    sql.bind(at);
+    sql.push(if postgres {
+        " FROM new_order), new_stats AS ("
+    } else {
+        "); "
+    });
+    let status = input.status.as_str();
+    let (hi, lo) = split_revenue(total_amount_cents);
+    sql.push(&format!(
+        "UPDATE order_stats SET {status} = {status} + 1, revenue_hi = revenue_hi + "
+    ));
+    sql.bind(hi);
+    sql.push(", revenue_lo = revenue_lo + ");
+    sql.bind(lo);
+    if postgres {
+        sql.push(" FROM new_order WHERE order_stats.shard = new_order.id % ");
+    } else {
+        sql.push(" WHERE shard = (SELECT max(id) FROM orders) % ");
+    }
+    sql.push(&STATS_SHARDS.to_string());
+    sql.push(if postgres { "), new_sales AS (" } else { "; " });
+    // One row per product, in product order: rows of one statement cannot conflict with each
+    // other, and writers that lock them in the same order never deadlock.
+    let mut sold: Vec<(i64, i64)> = Vec::with_capacity(lines.len());
+    for line in lines {
+        match sold.iter_mut().find(|(id, _)| *id == line.item.product_id) {
+            Some((_, units)) => *units += line.item.quantity,
+            None => sold.push((line.item.product_id, line.item.quantity)),
+        }
+    }
+    sold.sort_unstable();
+    sql.push("INSERT INTO product_sales (product_id, shard, units) ");
+    if postgres {
+        sql.push("SELECT v.column1, new_order.id % ");
+        sql.push(&SALES_SHARDS.to_string());
+        sql.push(", v.column2 FROM new_order, (VALUES ");
+    } else {
+        sql.push("VALUES ");
+    }
+    for (i, (product_id, units)) in sold.iter().enumerate() {
+        sql.push(if i == 0 { "(" } else { ", (" });
+        sql.bind(*product_id);
+        if !postgres {
+            sql.push(&format!(", {new_id} % {SALES_SHARDS}"));
+        }
+        sql.push(", ");
+        sql.bind(*units);
+        sql.push(")");
+    }
+    if postgres {
+        sql.push(") AS v ORDER BY v.column1");
+    }
+    sql.push(
+        " ON CONFLICT (product_id, shard) DO UPDATE SET units = product_sales.units + excluded.units",
+    );
+    sql.push(if postgres { "), new_items AS (" } else { "; " });
+    sql.push(
+        "INSERT INTO order_items \
+         (order_id, product_id, quantity, price_cents_at_purchase, stock_taken) ",
+    );
+    sql.push(if postgres {
+        // VALUES names its columns column1, column2, ..; column1 keeps the lines in order.
+        "SELECT new_order.id, v.column2, v.column3, v.column4, v.column5 FROM new_order, (VALUES "
+    } else {
+        "VALUES "
+    });
+    for (i, line) in lines.iter().enumerate() {
+        sql.push(if i == 0 { "(" } else { ", (" });
+        if postgres {
+            sql.bind(line.number as i64);
+        } else {
+            sql.push(new_id);
+        }
+        sql.push(", ");
+        sql.bind(line.item.product_id);
+        sql.push(", ");
+        sql.bind(line.item.quantity);
+        sql.push(", ");
+        sql.bind(line.product.price_cents);
+        sql.push(", ");
+        sql.bind(line.stock_taken());
+        sql.push(")");
+    }
+    if postgres {
+        sql.push(") AS v ORDER BY v.column1");
+    }
+    sql.push(" RETURNING id, order_id, product_id, quantity, price_cents_at_purchase, stock_taken");
+    if postgres {
+        sql.push(") SELECT * FROM new_items");
+    }
+    order_item::Entity::find()
+        .from_raw_sql(sql.statement())
+        .all(conn)
+        .await
+        .map_err(|e| match e.sql_err() {
+            Some(SqlErr::ForeignKeyConstraintViolation(_)) => Error::unknown("user", input.user_id),
+            _ => Error::Db(e),
+        })
+}
+
+/// An amount as `order_stats` keeps revenue: `(hi, lo)` with `amount = hi * 2^30 + lo`, so that
+/// the sums of either column stay far from overflowing whatever the number of orders.
+pub(crate) fn split_revenue(cents: i64) -> (i64, i64) {
+    (
+        cents >> REVENUE_SPLIT_BITS,
+        cents & ((1 << REVENUE_SPLIT_BITS) - 1),
+    )
+}
+
+/// Takes the units of every tracked product the order asks for, in one conditional UPDATE
+/// (`stock = stock - wanted WHERE stock >= wanted`, RETURNING the rows it changed), or fails
+/// with OutOfStock naming the product that is short and the lines that ask for it.
+///
+/// Lines of one product are summed first, so an order cannot take more than the stock by
+/// splitting it over lines, and a refusal names them all with their sum; the caller's
+/// transaction rolls the UPDATE back on a refusal.
+pub(super) async fn take_stock(
+    conn: &impl ConnectionTrait,
+    lines: &[Line<'_>],
+) -> Result<(), Error> {
+    let mut wanted: Vec<(i64, i64)> = Vec::new();
+    for line in lines.iter().filter(|l| l.product.stock.is_some()) {
+        match wanted
+            .iter_mut()
+            .find(|(id, _)| *id == line.item.product_id)
+        {
+            Some((_, quantity)) => *quantity += line.item.quantity,
+            None => wanted.push((line.item.product_id, line.item.quantity)),
+        }
+    }
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let amount = by_product(&wanted);
+    let update = product::Entity::update_many()
+        .col_expr(
+            product::Column::Stock,
+            Expr::col(product::Column::Stock).sub(amount.clone()),
+        )
+        .filter(match wanted.as_slice() {
+            [(id, _)] => product::Column::Id.eq(*id),
+            _ => product::Column::Id.is_in(wanted.iter().map(|(id, _)| *id)),
+        })
+        .filter(Expr::col(product::Column::Stock).gte(amount));
+    let taken = updated_ids(conn, update).await?;
+    if taken.len() == wanted.len() {
+        return Ok(());
+    }
+    let (short, requested) = *wanted
+        .iter()
+        .find(|(id, _)| !taken.contains(id))
+        .expect("fewer rows than products means one is missing");
+    let available = product::Entity::find_by_id(short)
+        .one(conn)
+        .await?
+        .and_then(|p| p.stock)
+        .unwrap_or(0);
+    let of_product: Vec<&Line<'_>> = lines
+        .iter()
+        .filter(|l| l.item.product_id == short)
+        .collect();
+    let first = of_product[0];
+    Err(Error::OutOfStock {
+        field: line_field(first.number),
+        product_id: short,
+        name: first.product.name.clone(),
+        available,
+        requested,
+        lines: of_product.iter().map(|l| l.number).collect(),
+    })
+}
+
+/// Runs an UPDATE of products and returns the ids of the rows it changed (`RETURNING id`: the
+/// whole row, as `exec_with_returning` reads it, is not needed).
+pub(super) async fn updated_ids(
+    conn: &impl ConnectionTrait,
+    update: sea_orm::UpdateMany<product::Entity>,
+) -> Result<Vec<i64>, Error> {
+    use sea_orm::QueryTrait as _;
+    let mut query = update.into_query();
+    query.returning_col(product::Column::Id);
+    let statement = conn.get_database_backend().build(&query);
+    conn.query_all_raw(statement)
+        .await?
+        .iter()
+        .map(|row| row.try_get_by_index::<i64>(0).map_err(Error::from))
+        .collect()
+}
