@@ -1,5 +1,5 @@
 //! Workload W1 (../shared/bench/WORKLOAD.md) through the same service functions the TUI uses:
-//! seed, phase A (create_order x N), ANALYZE, phase B (list_orders for every user), verify.
+//! seed, phase A (`create_order` x N), ANALYZE, phase B (`list_orders` for every user), verify.
 //! One JSON line per phase on stdout; progress on stderr.
 
 use std::time::Instant;
@@ -25,7 +25,7 @@ pub const ORDERS: u64 = 20_000;
 pub struct BenchArgs {
     /// Orders in phase A.
     pub orders: u64,
-    /// A database given on the command line (never DATABASE_URL or .env); `None`: a fresh
+    /// A database given on the command line (never `DATABASE_URL` or .env); `None`: a fresh
     /// temporary SQLite file.
     pub database_url: Option<String>,
     /// Drop and re-create orderdesk's tables in that database first.
@@ -54,6 +54,7 @@ fn order_spec(i: u64) -> (i64, [(i64, i64); 3]) {
 }
 
 /// The checksum W1 must reproduce for `orders` orders (575736730 for 20,000).
+#[must_use]
 pub fn expected_checksum(orders: u64) -> i64 {
     (0..orders)
         .flat_map(|i| order_spec(i).1)
@@ -86,14 +87,13 @@ pub async fn run(args: BenchArgs) -> Result<bool, String> {
         ));
     }
     let _dir;
-    let url = match &args.database_url {
-        Some(url) => crate::config::normalize(url),
-        None => {
-            let dir = tempfile::tempdir().map_err(|e| format!("temporary folder: {e}"))?;
-            let url = format!("sqlite://{}", dir.path().join("w1.sqlite").display());
-            _dir = dir;
-            url
-        }
+    let url = if let Some(url) = &args.database_url {
+        crate::config::normalize(url)
+    } else {
+        let dir = tempfile::tempdir().map_err(|e| format!("temporary folder: {e}"))?;
+        let url = format!("sqlite://{}", dir.path().join("w1.sqlite").display());
+        _dir = dir;
+        url
     };
     let db = db::connect_with(
         &url,
@@ -110,8 +110,7 @@ pub async fn run(args: BenchArgs) -> Result<bool, String> {
     })?;
     let existing = db::migration_status(&db)
         .await
-        .map(|m| m.iter().any(|(_, applied)| *applied))
-        .unwrap_or(false);
+        .is_ok_and(|m| m.iter().any(|(_, applied)| *applied));
     if existing {
         if !args.fresh {
             return Err(format!(

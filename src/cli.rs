@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(name = "orderdesk", version, about, propagate_version = true)]
 pub struct Cli {
     /// The database: a sqlite: or postgres:// URL, or a file path [default:
-    /// ORDERDESK_DATABASE_URL, then DATABASE_URL, then the same in ./.env, then orderdesk.db in
+    /// `ORDERDESK_DATABASE_URL`, then `DATABASE_URL`, then the same in ./.env, then orderdesk.db in
     /// your data directory]
     #[arg(long, global = true, value_name = "URL")]
     pub database_url: Option<String>,
@@ -63,7 +63,7 @@ pub enum Command {
         #[arg(long)]
         recount: bool,
     },
-    /// The order_events outbox as JSON lines, oldest first
+    /// The `order_events` outbox as JSON lines, oldest first
     Events {
         /// Only this order's events
         #[arg(long, value_name = "ID", allow_negative_numbers = true)]
@@ -73,7 +73,7 @@ pub enum Command {
         follow: bool,
     },
     /// Run workload W1 (../shared/bench) through the service layer and print its JSON lines;
-    /// on a fresh temporary SQLite file unless --database-url is given (never DATABASE_URL)
+    /// on a fresh temporary SQLite file unless --database-url is given (never `DATABASE_URL`)
     Bench {
         /// Orders in phase A
         #[arg(long, value_name = "N", default_value_t = 20_000)]
@@ -302,7 +302,7 @@ pub enum OrderCommand {
         /// The customer's id
         #[arg(long, value_name = "ID", allow_negative_numbers = true)]
         user: i64,
-        /// A line as PRODUCT_ID:QUANTITY; repeat for more lines
+        /// A line as `PRODUCT_ID:QUANTITY`; repeat for more lines
         #[arg(
             long = "item",
             value_name = "PRODUCT_ID:QTY",

@@ -34,6 +34,7 @@ pub enum CommandError {
 
 impl CommandError {
     /// The process exit code: 1 for a refused or failed operation, 2 for usage.
+    #[must_use]
     pub fn exit_code(&self) -> u8 {
         match self {
             CommandError::Usage(_) => 2,
@@ -43,6 +44,7 @@ impl CommandError {
 
     /// The error as `--json` prints it on stderr, in the shape and with the codes of the HTTP
     /// API: `{"error": {"code", "field", "message"}}`.
+    #[must_use]
     pub fn to_json(&self) -> serde_json::Value {
         let (code, field, message) = match self {
             CommandError::Service(e) => (e.code(), e.field(), e.reason()),

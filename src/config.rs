@@ -107,17 +107,20 @@ fn dotenv_vars(path: &Path) -> Result<Vec<(String, String)>, String> {
 }
 
 /// The default database: `orderdesk.db` in the user's data directory.
+#[must_use]
 pub fn default_database_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "orderdesk").map(|d| d.data_dir().join("orderdesk.db"))
 }
 
 /// A `sqlite://` URL for a file path.
+#[must_use]
 pub fn sqlite_url(path: &Path) -> String {
     format!("sqlite://{}", path.display())
 }
 
 /// Leaves `sqlite:` and `postgres(ql)://` URLs as they are and turns a bare path into a
 /// `sqlite://` URL.
+#[must_use]
 pub fn normalize(url: &str) -> String {
     let url = url.trim();
     if url.starts_with("sqlite:") || url.contains("://") {

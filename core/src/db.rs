@@ -107,11 +107,13 @@ pub async fn in_action<F: Future>(label: impl Into<Arc<str>>, work: F) -> F::Out
 }
 
 /// The action the current task works for, if any.
+#[must_use]
 pub fn current_action() -> Option<Action> {
     SCOPE.try_with(|s| s.action.clone()).ok()
 }
 
 /// The transaction the current task has open, if any.
+#[must_use]
 pub fn current_tx() -> Option<u64> {
     SCOPE.try_with(|s| s.tx.get()).ok().flatten()
 }
@@ -194,12 +196,14 @@ impl std::fmt::Debug for Db {
 
 impl Db {
     /// The statement recorder of this pool.
+    #[must_use]
     pub fn recorder(&self) -> &Arc<Recorder> {
         &self.recorder
     }
 
     /// The current time by this pool's clock, in microseconds (what PostgreSQL keeps), so that
     /// both backends store the same value.
+    #[must_use]
     pub fn now(&self) -> DateTime<Utc> {
         (self.clock)().trunc_subsecs(6)
     }
@@ -219,6 +223,7 @@ impl Db {
 
     /// Which database this is, in a few words for a header: `sqlite · shop.db` (the file's
     /// name) or `postgres · host:port/database` (no user, no password).
+    #[must_use]
     pub fn label(&self) -> String {
         if let Some(path) = sqlite_path(&self.url) {
             let name = path.file_name().map_or_else(
@@ -234,6 +239,7 @@ impl Db {
     }
 
     /// The backend's name as JSON and messages give it: `sqlite` or `postgres`.
+    #[must_use]
     pub fn backend_name(&self) -> &'static str {
         match self.backend() {
             DbBackend::Postgres => "postgres",
@@ -242,11 +248,13 @@ impl Db {
     }
 
     /// The database's URL with any password hidden, for messages.
+    #[must_use]
     pub fn shown_url(&self) -> String {
         crate::redact::redact(&self.url)
     }
 
     /// Which backend this is.
+    #[must_use]
     pub fn backend(&self) -> DbBackend {
         self.conn.get_database_backend()
     }
@@ -386,6 +394,7 @@ impl Drop for Tx {
 }
 
 /// Whether a URL names a PostgreSQL database.
+#[must_use]
 pub fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
@@ -527,6 +536,7 @@ fn explain_connect(url: &str, err: DbErr) -> DbErr {
 
 /// What to tell a person whose database could not be opened: the reason alone for the
 /// failures explained here, the driver's words (after "database error") otherwise.
+#[must_use]
 pub fn connect_reason(err: &DbErr) -> String {
     match err {
         DbErr::Custom(reason) => reason.clone(),
@@ -669,8 +679,8 @@ pub async fn inspect(db: &Db) -> Result<Inspection, DbErr> {
     })
 }
 
-/// The number of rows in each of orderdesk's data tables (users, products, orders, order_items,
-/// order_events): five `COUNT(*)`s.
+/// The number of rows in each of orderdesk's data tables (users, products, orders, `order_items`,
+/// `order_events)`: five `COUNT(*)`s.
 ///
 /// # Errors
 /// When the database does not answer or the tables are not there.
@@ -695,6 +705,7 @@ pub async fn row_counts(db: &Db) -> Result<std::collections::BTreeMap<&'static s
 }
 
 /// The file a `sqlite:` URL names (`None` for an in-memory database or another URL).
+#[must_use]
 pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
     if !url.starts_with("sqlite:") || is_in_memory(url) {
         return None;

@@ -4,6 +4,7 @@
 /// (`user:pass@`, percent-encoded or not) and in the query (`?password=`), parsed with the
 /// `url` crate. Anything that does not parse as a URL is shown as `***` past its scheme when it
 /// has an `@` (it may hold a password), and as it is otherwise (a file path).
+#[must_use]
 pub fn redact(text: &str) -> String {
     let Ok(mut parsed) = url::Url::parse(text) else {
         return match text.split_once("://") {

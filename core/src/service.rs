@@ -82,7 +82,7 @@ impl ListQuery {
     /// The filter as a LIKE pattern, folded (`crate::fold::fold`) and escaped, or `None` when
     /// blank.
     fn like_pattern(&self) -> Option<String> {
-        let text = self.filter.as_deref().map(str::trim).unwrap_or("");
+        let text = self.filter.as_deref().map_or("", str::trim);
         (!text.is_empty()).then(|| like_contains(text))
     }
 }

@@ -50,6 +50,7 @@ pub struct Entry {
 
 impl Entry {
     /// The statement with its values written in, as it could be pasted into a SQL shell.
+    #[must_use]
     pub fn inlined(&self, backend: DbBackend) -> String {
         Statement {
             sql: self.sql.clone(),
@@ -61,6 +62,7 @@ impl Entry {
 
     /// The inlined statement shortened for a one-line view: a SELECT's column list becomes `…`,
     /// and a round trip of several writes is named by the tables it writes.
+    #[must_use]
     pub fn compact(&self, backend: DbBackend) -> String {
         let tables = self.written_tables();
         if tables.len() > 1 {
@@ -84,9 +86,10 @@ impl Entry {
         }
     }
 
-    /// The tables its INSERTs and UPDATEs write, in order: more than one for create_order's
+    /// The tables its INSERTs and UPDATEs write, in order: more than one for `create_order`'s
     /// single round trip (several statements on SQLite, writes chained by WITH on PostgreSQL).
     /// An upsert's `DO UPDATE SET` is part of its INSERT.
+    #[must_use]
     pub fn written_tables(&self) -> Vec<&str> {
         let mut writes: Vec<(usize, &str)> = ["INSERT INTO ", "UPDATE "]
             .into_iter()
@@ -104,6 +107,7 @@ impl Entry {
     }
 
     /// Whether it is a SELECT.
+    #[must_use]
     pub fn is_select(&self) -> bool {
         self.kind == Kind::Statement
             && self
@@ -133,6 +137,7 @@ pub const CAPACITY: usize = 2_000;
 
 impl SqlLog {
     /// Starts logging everything `db` sends, keeping the last `capacity` entries.
+    #[must_use]
     pub fn attach(db: &Db, capacity: usize) -> Arc<SqlLog> {
         let log = Arc::new(SqlLog {
             backend: db.backend(),
@@ -184,7 +189,10 @@ impl SqlLog {
                 false,
             ),
         };
-        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let mut inner = self
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         inner.next_id += 1;
         let entry = Entry {
             id: inner.next_id,
@@ -204,18 +212,24 @@ impl SqlLog {
 
     /// A copy of the entries, oldest first.
     pub fn entries(&self) -> Vec<Entry> {
-        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let inner = self
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         inner.entries.iter().cloned().collect()
     }
 
     /// The number of the newest entry (0 when nothing was logged): changes when the log does.
     pub fn version(&self) -> u64 {
-        self.inner.lock().map(|i| i.next_id).unwrap_or(0)
+        self.inner.lock().map_or(0, |i| i.next_id)
     }
 
     /// Forgets every entry.
     pub fn clear(&self) {
-        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let mut inner = self
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         inner.entries.clear();
     }
 }
@@ -237,6 +251,7 @@ pub struct ActionSummary {
 pub const N_PLUS_ONE: usize = 3;
 
 /// Groups entries by action, in order of first appearance.
+#[must_use]
 pub fn summarize(entries: &[Entry]) -> Vec<ActionSummary> {
     let mut order: Vec<Option<u64>> = Vec::new();
     let mut groups: HashMap<Option<u64>, Vec<&Entry>> = HashMap::new();
@@ -280,7 +295,7 @@ pub fn n_plus_one<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> Option<(S
         .map(|((sql, _), n)| (sql.to_owned(), n))
 }
 
-/// Writes every event to stderr as SQLAlchemy's `echo=True` does: the statement, then its
+/// Writes every event to stderr as `SQLAlchemy`'s `echo=True` does: the statement, then its
 /// values and time on the next line.
 pub fn echo_to_stderr(db: &Db) {
     db.recorder()
@@ -291,6 +306,7 @@ pub fn echo_to_stderr(db: &Db) {
 }
 
 /// The text `--echo` prints for an event.
+#[must_use]
 pub fn echo_line(event: &SqlEvent<'_>) -> String {
     let ms = |d: Duration| format!("{:.3} ms", d.as_secs_f64() * 1e3);
     match *event {

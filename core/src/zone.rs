@@ -14,6 +14,7 @@ pub enum Zone {
 
 impl Zone {
     /// `t` in this zone, by a chrono format (`%Y-%m-%d %H:%M`).
+    #[must_use]
     pub fn format(self, t: &DateTime<Utc>, format: &str) -> String {
         match self {
             Zone::Local => t.with_timezone(&Local).format(format).to_string(),
@@ -22,11 +23,13 @@ impl Zone {
     }
 
     /// A minute-precise time, `2026-11-22 10:24`.
+    #[must_use]
     pub fn minute(self, t: &DateTime<Utc>) -> String {
         self.format(t, "%Y-%m-%d %H:%M")
     }
 
     /// The label that says which zone a time is in: `local` or `UTC`.
+    #[must_use]
     pub fn label(self) -> &'static str {
         match self {
             Zone::Local => "local",

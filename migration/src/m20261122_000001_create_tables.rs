@@ -1,9 +1,15 @@
-//! The five tables: users, products, orders, order_items and order_events.
+//! The five tables: users, products, orders, `order_items` and `order_events`.
 //!
 //! The learning version's tables and columns keep their names and meaning; every column it does
 //! not know has a default or is nullable, so its inserts still work.
 
-use sea_orm_migration::{prelude::*, schema::*};
+use sea_orm_migration::{
+    prelude::*,
+    schema::{
+        big_integer, big_integer_null, big_pk_auto, string, string_len, text,
+        timestamp_with_time_zone_default_now,
+    },
+};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

@@ -1,8 +1,8 @@
-//! SQLite: orders, order_items and order_events without `AUTOINCREMENT` (PostgreSQL: nothing).
+//! SQLite: orders, `order_items` and `order_events` without `AUTOINCREMENT` (PostgreSQL: nothing).
 //!
 //! `AUTOINCREMENT` makes SQLite read and rewrite its `sqlite_sequence` table on every INSERT, so
 //! each order wrote one more page to the WAL and did three more updates, about 8% of what
-//! create_order costs SQLite. What it buys is that the id of a deleted row is never given out
+//! `create_order` costs SQLite. What it buys is that the id of a deleted row is never given out
 //! again, and rows of these tables are never deleted (an order is cancelled, not removed; its
 //! items and events go only with it). Without it SQLite gives a new row the largest id plus one,
 //! as the learning version's tables always did. Users and products, which can be deleted, keep
@@ -19,7 +19,7 @@ use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, TransactionTrait};
 pub struct Migration;
 
 impl MigrationName for Migration {
-    fn name(&self) -> &str {
+    fn name(&self) -> &'static str {
         "m20261124_000004_order_ids_without_autoincrement"
     }
 }

@@ -41,7 +41,7 @@ const STATUSES: [&str; 5] = ["pending", "confirmed", "shipped", "delivered", "ca
 pub struct Migration;
 
 impl MigrationName for Migration {
-    fn name(&self) -> &str {
+    fn name(&self) -> &'static str {
         "m20261202_000005_stock_taken_and_order_stats"
     }
 }
@@ -120,7 +120,7 @@ impl MigrationTrait for Migration {
             .col(zero(OrderStats::RevenueHi))
             .col(zero(OrderStats::RevenueLo))
             .col(zero(OrderStats::DeliveryMs));
-        manager.create_table(stats.to_owned()).await?;
+        manager.create_table(stats.clone()).await?;
 
         manager
             .create_table(

@@ -1,6 +1,6 @@
 //! `orderdesk bench --tui`: the TUI's latency on a database, as a user sees it but without a
 //! terminal. The app runs as `orderdesk` runs it (the same connect, migrate, SQL log, `App` and
-//! request executor), drawing to an 80x24 TestBackend, and a fixed script of keys is pressed on
+//! request executor), drawing to an 80x24 `TestBackend`, and a fixed script of keys is pressed on
 //! every list. Each key is timed from the keypress to the frame that shows the rows it asked
 //! for: a loading frame does not count, so the time includes the database round trip.
 //!
@@ -113,6 +113,7 @@ fn ms(d: Duration) -> f64 {
 }
 
 /// Peak resident memory of this process so far, in KiB (Linux), if known.
+#[must_use]
 pub fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status

@@ -1,5 +1,6 @@
 //! The administrative commands: doctor, migrate, seed, stats, and the crash tests' stress.
 
+use std::fmt::Write as _;
 use std::io::IsTerminal;
 
 use serde_json::json;
@@ -100,10 +101,10 @@ pub(super) async fn doctor(flag: Option<&str>, json_out: bool) -> Result<()> {
                     .join(", "),
                 (_, other) => other.to_string(),
             };
-            text.push_str(&format!("{:<15} {shown}\n", key.replace('_', " ")));
+            let _ = writeln!(text, "{:<15} {shown}", key.replace('_', " "));
         }
         for p in &problems {
-            text.push_str(&format!("problem         {p}\n"));
+            let _ = writeln!(text, "problem         {p}");
         }
         emit(&text)?;
     }
@@ -255,7 +256,7 @@ pub(super) async fn stress(db: &Db, user: i64, product: i64, seed: u64) -> Resul
         |event: &crate::db::SqlEvent<'_>| match event {
             crate::db::SqlEvent::Begin { .. } => println!("B"),
             crate::db::SqlEvent::Commit { .. } | crate::db::SqlEvent::Rollback { .. } => {
-                println!("E")
+                println!("E");
             }
             crate::db::SqlEvent::Statement { .. } => {}
         },

@@ -1,5 +1,7 @@
 //! `orderdesk order ...` and `orderdesk events`.
 
+use std::fmt::Write as _;
+
 use serde_json::json;
 
 use super::output::{Output, emit, fields, table, when};
@@ -111,7 +113,7 @@ fn orders_table(orders: &[OrderSummary], limit: u64) -> String {
     }
     let mut text = t.to_string();
     if let Some(last) = orders.last().filter(|_| orders.len() as u64 == limit) {
-        text.push_str(&format!("\nNext page: --before {}", last.order.id));
+        let _ = write!(text, "\nNext page: --before {}", last.order.id);
     }
     text
 }
@@ -221,7 +223,7 @@ pub(super) async fn events(db: &Db, order: Option<i64>, follow: bool) -> Result<
             return Ok(());
         }
         tokio::select! {
-            _ = tokio::time::sleep(FOLLOW_EVERY) => {}
+            () = tokio::time::sleep(FOLLOW_EVERY) => {}
             _ = tokio::signal::ctrl_c() => return Ok(()),
         }
     }

@@ -2,6 +2,7 @@
 //! work to start out. Nothing here waits on the database.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -34,7 +35,7 @@ pub enum Event {
     Paste(String),
 }
 
-/// The transaction stepper: create_order and cancel stop before COMMIT while it is on.
+/// The transaction stepper: `create_order` and cancel stop before COMMIT while it is on.
 #[derive(Debug, Default)]
 pub struct Stepper {
     /// Whether orders and cancels are stepped.
@@ -59,6 +60,7 @@ pub struct StepView {
 
 impl StepView {
     /// Whether it still waits for a decision.
+    #[must_use]
     pub fn paused(&self) -> bool {
         self.outcome.is_none()
     }
@@ -99,6 +101,7 @@ impl Screen {
     ];
 
     /// The tab title.
+    #[must_use]
     pub fn title(self) -> &'static str {
         match self {
             Screen::Users => "Users",
@@ -114,16 +117,19 @@ impl Screen {
     }
 
     /// The next screen (wrapping).
+    #[must_use]
     pub fn next(self) -> Screen {
         Screen::ALL[(self.index() + 1) % Screen::ALL.len()]
     }
 
     /// The previous screen (wrapping).
+    #[must_use]
     pub fn prev(self) -> Screen {
         Screen::ALL[(self.index() + Screen::ALL.len() - 1) % Screen::ALL.len()]
     }
 
     /// The keys of this screen.
+    #[must_use]
     pub fn keys(self) -> KeyTable {
         match self {
             Screen::Users => keys::USERS,
@@ -147,7 +153,7 @@ pub enum Loading {
 }
 
 /// One page of a list, fetched by keyset: `cursors` holds the cursor of each page visited so
-/// far (PgUp pops back to the previous one).
+/// far (`PgUp` pops back to the previous one).
 #[derive(Debug)]
 pub struct Page<T> {
     /// The rows of the page.
@@ -180,6 +186,7 @@ impl<T> Page<T> {
     }
 
     /// The page number, from 1.
+    #[must_use]
     pub fn number(&self) -> usize {
         self.cursors.len()
     }
@@ -248,7 +255,7 @@ pub enum Overlay {
     Entry(Box<OrderEntry>),
     /// A logged statement with its values written in, and its plan.
     Explain(Explain),
-    /// The order_events outbox, newest first.
+    /// The `order_events` outbox, newest first.
     Events(Events),
 }
 
@@ -272,6 +279,7 @@ pub struct Explain {
 
 impl Overlay {
     /// The keys while this overlay is on top.
+    #[must_use]
     pub fn keys(&self) -> KeyTable {
         match self {
             Overlay::Help => keys::HELP,
@@ -299,6 +307,8 @@ pub struct Message {
 }
 
 /// The whole state of the TUI.
+// Its flags become enums with the TUI's split by screen (house issue, part 2).
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug)]
 pub struct App {
     /// The screen shown.
@@ -363,6 +373,7 @@ const CHROME_ROWS: u16 = 6;
 impl App {
     /// The app on `db` as the TUI and `bench --tui` open it, for a `width` x `height` terminal:
     /// the SQL log attached, today by the database's clock, the backend and database named.
+    #[must_use]
     pub fn for_db(db: &crate::db::Db, width: u16, height: u16) -> Self {
         let log = crate::sql_log::SqlLog::attach(db, crate::sql_log::CAPACITY);
         let mut app = App::new(db.now().date_naive(), height).with_log(log);
@@ -373,6 +384,7 @@ impl App {
     }
 
     /// A new app for a terminal of `height` rows, with `today` from the clock.
+    #[must_use]
     pub fn new(today: NaiveDate, height: u16) -> Self {
         App {
             screen: Screen::Users,
@@ -426,6 +438,7 @@ impl App {
     }
 
     /// The keys of what has focus now.
+    #[must_use]
     pub fn keys(&self) -> KeyTable {
         match self.overlays.last() {
             Some(o) => o.keys(),
@@ -464,11 +477,12 @@ impl App {
     fn fail(&mut self, err: &Error) {
         let mut text = err.to_string();
         if let Some(view) = self.stepper.view.as_ref().filter(|v| v.paused()) {
-            text.push_str(&format!(
+            let _ = write!(
+                text,
                 " (the stepped transaction of order {} is paused and holds locks: y commits, \
                  r rolls back)",
                 view.info.what.order_id()
-            ));
+            );
         }
         self.message = Some(Message {
             text,
@@ -758,6 +772,11 @@ impl App {
 
     /// Moves in a list; returns the work to fetch another page when the move needs one.
     fn navigate(&mut self, key: KeyCode) -> Option<Vec<Ticket>> {
+        enum Move {
+            To(usize),
+            Next,
+            Prev,
+        }
         let page_rows = self.page_rows as usize;
         let (len, selected, number) = match self.screen {
             Screen::Users => (
@@ -783,11 +802,6 @@ impl App {
             Screen::Orders => self.orders.rows.last().map(|r| r.order.id),
             _ => None,
         };
-        enum Move {
-            To(usize),
-            Next,
-            Prev,
-        }
         let full = len == page_rows;
         let step = match key {
             KeyCode::Up | KeyCode::Char('k') if selected > 0 => Move::To(selected - 1),
@@ -1388,10 +1402,10 @@ impl App {
     fn saved(&mut self, result: Result<(&'static str, i64), Error>) -> Vec<Ticket> {
         match result {
             Ok((what, id)) => {
-                let text = self
-                    .top_form()
-                    .map(|f| f.saved_message(what, id))
-                    .unwrap_or_else(|| format!("Saved {what} {id}."));
+                let text = self.top_form().map_or_else(
+                    || format!("Saved {what} {id}."),
+                    |f| f.saved_message(what, id),
+                );
                 if self.top_form().is_some() {
                     self.overlays.pop();
                 }

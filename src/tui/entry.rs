@@ -33,6 +33,7 @@ pub struct EntryLine {
 
 impl EntryLine {
     /// quantity x current price, in cents (saturating: the database checks for real).
+    #[must_use]
     pub fn amount_cents(&self) -> i64 {
         self.quantity.saturating_mul(self.product.price_cents)
     }
@@ -117,6 +118,7 @@ impl OrderEntry {
     }
 
     /// An empty form; with a customer, it starts at the products.
+    #[must_use]
     pub fn new(customer: Option<UserRow>) -> Self {
         OrderEntry {
             focus: if customer.is_some() {
@@ -290,21 +292,18 @@ impl OrderEntry {
                         line.error = None;
                     }
                 } else if let Some(product) = self.chosen.take() {
-                    match self.lines.iter().position(|l| l.product.id == product.id) {
-                        Some(i) => {
-                            let line = &mut self.lines[i];
-                            line.quantity = line.quantity.saturating_add(quantity);
-                            line.error = None;
-                            self.line = i;
-                        }
-                        None => {
-                            self.lines.push(EntryLine {
-                                product,
-                                quantity,
-                                error: None,
-                            });
-                            self.line = self.lines.len() - 1;
-                        }
+                    if let Some(i) = self.lines.iter().position(|l| l.product.id == product.id) {
+                        let line = &mut self.lines[i];
+                        line.quantity = line.quantity.saturating_add(quantity);
+                        line.error = None;
+                        self.line = i;
+                    } else {
+                        self.lines.push(EntryLine {
+                            product,
+                            quantity,
+                            error: None,
+                        });
+                        self.line = self.lines.len() - 1;
                     }
                 }
                 clear(&mut self.quantity_input);

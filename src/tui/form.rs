@@ -82,6 +82,7 @@ pub struct Form {
 
 impl Form {
     /// An empty new-user form.
+    #[must_use]
     pub fn new_user() -> Self {
         Self::with(
             FormKind::NewUser,
@@ -93,6 +94,7 @@ impl Form {
     }
 
     /// A form to edit a user.
+    #[must_use]
     pub fn edit_user(user: &UserRow) -> Self {
         Self::with(
             FormKind::EditUser(user.id),
@@ -104,6 +106,7 @@ impl Form {
     }
 
     /// An empty new-product form.
+    #[must_use]
     pub fn new_product() -> Self {
         Self::with(
             FormKind::NewProduct,
@@ -116,6 +119,7 @@ impl Form {
     }
 
     /// A form to edit a product.
+    #[must_use]
     pub fn edit_product(product: &Product) -> Self {
         Self::with(
             FormKind::EditProduct(product.id),
@@ -141,6 +145,7 @@ impl Form {
     }
 
     /// The title of the form's box.
+    #[must_use]
     pub fn title(&self) -> String {
         match self.kind {
             FormKind::NewUser => "New user".to_owned(),
@@ -151,6 +156,7 @@ impl Form {
     }
 
     /// Whether anything differs from what the form started with.
+    #[must_use]
     pub fn dirty(&self) -> bool {
         self.fields.iter().any(|f| f.value() != f.original)
     }
@@ -277,6 +283,7 @@ impl Form {
     }
 
     /// The saved row's description for the status line.
+    #[must_use]
     pub fn saved_message(&self, what: &str, id: i64) -> String {
         match self.kind {
             FormKind::NewUser | FormKind::NewProduct => format!("Created {what} {id}."),

@@ -1,6 +1,7 @@
 //! Database work the TUI asks for, and what comes back: the only place the TUI reaches the
 //! service layer. Requests run on tokio, away from key handling and drawing.
 
+use std::fmt::Write as _;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
@@ -108,7 +109,7 @@ pub enum Decision {
 }
 
 /// How long a paused transaction waits before it rolls back by itself.
-pub const STEP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+pub const STEP_TIMEOUT: std::time::Duration = std::time::Duration::from_mins(1);
 
 /// What the TUI shows of a paused transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,6 +135,7 @@ pub struct Env {
 
 impl Env {
     /// An environment over `db`, with no paused transaction.
+    #[must_use]
     pub fn new(db: Db) -> Self {
         Env {
             db,
@@ -142,12 +144,15 @@ impl Env {
     }
 
     fn holder(&self) -> std::sync::MutexGuard<'_, Option<Holder>> {
-        self.paused.lock().unwrap_or_else(|e| e.into_inner())
+        self.paused
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
 impl Request {
     /// Which slot the answer fills.
+    #[must_use]
     pub fn slot(&self) -> Slot {
         match self {
             Request::Users(_) => Slot::Users,
@@ -213,7 +218,7 @@ pub enum Response {
     StepPaused(Result<PausedInfo, Error>),
     /// The paused transaction was committed or rolled back.
     StepFinished(Result<(Decision, Stepped), Error>),
-    /// What another connection sees of an order (NotFound: nothing).
+    /// What another connection sees of an order (`NotFound`: nothing).
     Peeked(i64, Result<OrderDetail, Error>),
     /// The newest events.
     Events(Result<Vec<service::OrderEvent>, Error>),
@@ -221,6 +226,7 @@ pub enum Response {
 
 impl Response {
     /// Whether the database did the work (a refusal is an answer too; only an `Ok` counts).
+    #[must_use]
     pub fn succeeded(&self) -> bool {
         match self {
             Response::Users(r) | Response::PickUsers(r) => r.is_ok(),
@@ -248,6 +254,7 @@ pub const PICK_ROWS: u64 = 6;
 
 impl Request {
     /// What the user did, as the SQL log names the action.
+    #[must_use]
     pub fn describe(&self) -> String {
         match self {
             Request::Users(q) => page_label("users", q),
@@ -255,10 +262,10 @@ impl Request {
             Request::Orders(q) => {
                 let mut label = "list orders".to_owned();
                 if let Some(u) = q.user_id {
-                    label.push_str(&format!(" of user {u}"));
+                    let _ = write!(label, " of user {u}");
                 }
                 if let Some(s) = q.status {
-                    label.push_str(&format!(", {s}"));
+                    let _ = write!(label, ", {s}");
                 }
                 if q.lazy {
                     label.push_str(" (lazy)");

@@ -1,6 +1,8 @@
 //! Drawing: the tabs, the screen, the overlays, the message line and the hint bar. Reads the
 //! state only; never touches the database.
 
+use std::fmt::Write as _;
+
 use crate::zone::Zone;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Flex, Layout, Rect};
@@ -189,7 +191,7 @@ fn draw_hints(table: KeyTable, global: bool, theme: Theme, frame: &mut Frame, ar
 fn list_title<T>(name: &str, page: &Page<T>, extra: &str) -> String {
     let mut title = format!(" {name} · page {}", page.number());
     if !page.filter.is_empty() {
-        title.push_str(&format!(" · filter \"{}\"", page.filter));
+        let _ = write!(title, " · filter \"{}\"", page.filter);
     }
     title.push_str(extra);
     if page.loading == Loading::Busy {
@@ -279,7 +281,7 @@ fn draw_users(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             selected: Some(app.users.selected),
             empty: empty_text(app.users.loading, "No users. n adds one."),
         },
-    )
+    );
 }
 
 fn empty_text(loading: Loading, empty: &'static str) -> &'static str {
@@ -330,16 +332,16 @@ fn draw_products(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             selected: Some(app.products.selected),
             empty: empty_text(app.products.loading, "No products. n adds one."),
         },
-    )
+    );
 }
 
 fn draw_orders(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let mut extra = String::new();
     if let Some(u) = &app.customer_filter {
-        extra.push_str(&format!(" · customer {}", u.email));
+        let _ = write!(extra, " · customer {}", u.email);
     }
     if let Some(s) = app.status_filter {
-        extra.push_str(&format!(" · {s} only"));
+        let _ = write!(extra, " · {s} only");
     }
     let rows = app
         .orders
@@ -385,7 +387,7 @@ fn draw_orders(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             selected: Some(app.orders.selected),
             empty: empty_text(app.orders.loading, "No orders. n starts one."),
         },
-    )
+    );
 }
 
 fn draw_dashboard(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
@@ -640,7 +642,11 @@ fn draw_log(app: &App, theme: Theme, frame: &mut Frame, area: Rect, full: bool) 
 
 /// The stepper panel: what the paused transaction did, what another connection sees, and why.
 fn draw_stepper(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    let paused = app.stepper.view.as_ref().is_some_and(|v| v.paused());
+    let paused = app
+        .stepper
+        .view
+        .as_ref()
+        .is_some_and(super::app::StepView::paused);
     let title = if paused {
         " ⏸ Transaction paused before COMMIT: it holds locks · y commits · r rolls back ".to_owned()
     } else if app.stepper.on {
@@ -717,7 +723,7 @@ fn draw_stepper(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 /// The outbox: the newest events on the left, the selected one's payload pretty-printed.
 fn draw_events(events: &Events, zone: Zone, theme: Theme, frame: &mut Frame, area: Rect) {
     let inner = popup(
-        "Order events (the outbox), newest first".to_owned(),
+        "Order events (the outbox), newest first",
         theme,
         frame,
         area,
@@ -773,7 +779,7 @@ fn draw_events(events: &Events, zone: Zone, theme: Theme, frame: &mut Frame, are
 }
 
 fn draw_explain(e: &Explain, theme: Theme, frame: &mut Frame, area: Rect) {
-    let inner = popup("Statement and plan".to_owned(), theme, frame, area);
+    let inner = popup("Statement and plan", theme, frame, area);
     let mut lines = vec![Line::styled(
         "Statement, values written in:",
         theme.header(),
@@ -804,7 +810,7 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     cell
 }
 
-fn popup(title: String, theme: Theme, frame: &mut Frame, area: Rect) -> Rect {
+fn popup(title: &str, theme: Theme, frame: &mut Frame, area: Rect) -> Rect {
     frame.render_widget(Clear, area);
     let block = Block::new()
         .borders(Borders::ALL)
@@ -826,7 +832,7 @@ fn draw_help(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     }
     let height = lines.len() as u16 + 2;
     let inner = popup(
-        format!("Keys: {}", app.screen.title()),
+        &format!("Keys: {}", app.screen.title()),
         theme,
         frame,
         centered(area, 50, height),
@@ -877,12 +883,7 @@ fn draw_question_with(
     let width = (question.chars().count().max(answers.width()) as u16 + 4).clamp(30, 70);
     let lines = textwrap_lines(question, width - 4);
     let height = lines.len() as u16 + 4;
-    let inner = popup(
-        "Confirm".to_owned(),
-        theme,
-        frame,
-        centered(area, width, height),
-    );
+    let inner = popup("Confirm", theme, frame, centered(area, width, height));
     let mut text: Vec<Line> = lines.into_iter().map(Line::raw).collect();
     text.push(Line::raw(""));
     text.push(answers);
@@ -939,7 +940,7 @@ fn input_box(
 
 fn draw_form(form: &Form, theme: Theme, frame: &mut Frame, area: Rect) {
     let height = form.fields.len() as u16 * 4 + 3;
-    let inner = popup(form.title(), theme, frame, centered(area, 64, height));
+    let inner = popup(&form.title(), theme, frame, centered(area, 64, height));
     let mut constraints: Vec<Constraint> = form
         .fields
         .iter()
@@ -975,7 +976,7 @@ fn draw_form(form: &Form, theme: Theme, frame: &mut Frame, area: Rect) {
 }
 
 fn draw_detail(detail: &Detail, zone: Zone, theme: Theme, frame: &mut Frame, area: Rect) {
-    let inner = popup(format!("Order {}", detail.id), theme, frame, area);
+    let inner = popup(&format!("Order {}", detail.id), theme, frame, area);
     let Some(d) = &detail.order else {
         frame.render_widget(Paragraph::new(Span::styled("Loading…", theme.dim())), inner);
         return;
@@ -1040,8 +1041,7 @@ fn draw_detail(detail: &Detail, zone: Zone, theme: Theme, frame: &mut Frame, are
             "order_cancelled" => {
                 let units: i64 = e.payload["restocked"]
                     .as_array()
-                    .map(|r| r.iter().filter_map(|x| x["quantity"].as_i64()).sum())
-                    .unwrap_or(0);
+                    .map_or(0, |r| r.iter().filter_map(|x| x["quantity"].as_i64()).sum());
                 format!("cancelled; {units} unit(s) back in stock")
             }
             _ => format!(
@@ -1059,7 +1059,7 @@ fn draw_detail(detail: &Detail, zone: Zone, theme: Theme, frame: &mut Frame, are
 }
 
 fn draw_entry(entry: &OrderEntry, theme: Theme, frame: &mut Frame, area: Rect) {
-    let inner = popup("New order".to_owned(), theme, frame, area);
+    let inner = popup("New order", theme, frame, area);
     let [customer_row, product_row, lines_area, foot] = inner.layout(&Layout::vertical([
         Constraint::Length(3),
         Constraint::Length(3),

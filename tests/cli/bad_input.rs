@@ -654,13 +654,12 @@ async fn every_bad_input_is_refused_with_its_field_and_writes_nothing(t: TestDb)
     for (args, message, code) in &cases {
         let out = od(url).args(args).output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(*code), "{:.80?}: {err}", args);
+        assert_eq!(out.status.code(), Some(*code), "{args:.80?}: {err}");
         assert!(
             err.starts_with(message),
-            "{:.80?}: expected {message:?}, got {err:.300}",
-            args
+            "{args:.80?}: expected {message:?}, got {err:.300}"
         );
-        assert!(out.stdout.is_empty(), "{:.80?} printed to stdout", args);
+        assert!(out.stdout.is_empty(), "{args:.80?} printed to stdout");
     }
     assert_eq!(totals(url), before, "nothing was written");
     assert_eq!(json(url, &["product", "show", &p])["stock"], 5);

@@ -1,5 +1,7 @@
 //! Where the database comes from, usage errors, completions, secrets.
 
+use std::fmt::Write as _;
+
 use assert_cmd::Command;
 
 fn bare() -> Command {
@@ -47,10 +49,10 @@ fn point_7_the_url_comes_from_the_flag_then_the_environment_then_dotenv_here_onl
     )
     .unwrap();
     let dotenv = |lines: &[(&str, &str)]| {
-        let text: String = lines
-            .iter()
-            .map(|(k, v)| format!("{k}={}\n", path(v).display()))
-            .collect();
+        let text = lines.iter().fold(String::new(), |mut text, (k, v)| {
+            let _ = writeln!(text, "{k}={}", path(v).display());
+            text
+        });
         std::fs::write(here.join(".env"), text).unwrap();
     };
     dotenv(&[

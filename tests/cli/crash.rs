@@ -43,7 +43,7 @@ async fn kill_9_never_leaves_half_an_order(t: TestDb) {
         ],
     );
     let (user, product) = (user["id"].to_string(), product["id"].to_string());
-    let mut rng = fastrand::Rng::with_seed(0x0dde5c);
+    let mut rng = fastrand::Rng::with_seed(0x0d_de5c);
     let mut inside = 0;
     for kill in 0..KILLS {
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("orderdesk"))

@@ -16,7 +16,7 @@ mod trust;
 use assert_cmd::Command;
 use serde_json::Value;
 
-/// `orderdesk --database-url URL ARGS...`, with no DATABASE_URL or .env in the way.
+/// `orderdesk --database-url URL ARGS...`, with no `DATABASE_URL` or .env in the way.
 pub fn od(url: &str) -> Command {
     let mut cmd = Command::cargo_bin("orderdesk").expect("the orderdesk binary");
     cmd.env_remove("DATABASE_URL")

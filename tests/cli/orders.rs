@@ -158,7 +158,7 @@ async fn order_refusals_write_nothing(t: TestDb) {
             "product", "add", "--name", "Mug", "--price", "8.50", "--stock", "2",
         ],
     ));
-    let item = |s: &str| s.replace("P", &mug);
+    let item = |s: &str| s.replace('P', &mug);
     let cases: Vec<(Vec<String>, String)> = vec![
         (
             vec![

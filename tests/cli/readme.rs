@@ -1,4 +1,4 @@
-//! The README's examples are true: every ```console block in README.md and docs/*.md is run,
+//! The README's examples are true: every `console` block in README.md and docs/*.md is run,
 //! in order, against one fresh SQLite database, and what each `$ orderdesk ...` line prints
 //! (stderr, then stdout: `--echo`'s statements come before the result) must match the lines
 //! under it. `[..]` in an expected line matches any

@@ -508,7 +508,7 @@ async fn python_written_rows_read_back(t: TestDb) {
             .await
             .unwrap();
     }
-    let users = service::list_users(&t.db, &Default::default())
+    let users = service::list_users(&t.db, &orderdesk::service::ListQuery::default())
         .await
         .unwrap();
     assert_eq!(
@@ -521,7 +521,7 @@ async fn python_written_rows_read_back(t: TestDb) {
         orders[0].created_at.to_rfc3339(),
         "2026-11-22T03:24:10.108756+00:00"
     );
-    let p = service::list_products(&t.db, &Default::default())
+    let p = service::list_products(&t.db, &orderdesk::service::ListQuery::default())
         .await
         .unwrap();
     assert_eq!(p[0].stock, None);

@@ -155,7 +155,7 @@ async fn scale_seed_writes_consistent_rows(t: TestDb) {
     };
     let progress = std::sync::Mutex::new(Vec::new());
     let report = seed::seed_scale(&t.db, spec, &|p| {
-        progress.lock().unwrap().push(p.orders_done)
+        progress.lock().unwrap().push(p.orders_done);
     })
     .await
     .unwrap();

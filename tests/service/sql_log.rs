@@ -1,5 +1,5 @@
-//! The SQL log: what create_order sends, in one transaction band, with values; a refusal's
-//! ROLLBACK; the N+1 detector on lazy and eager list_orders.
+//! The SQL log: what `create_order` sends, in one transaction band, with values; a refusal's
+//! ROLLBACK; the N+1 detector on lazy and eager `list_orders`.
 
 use orderdesk::db::in_action;
 use orderdesk::service::{self, Error};

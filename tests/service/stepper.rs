@@ -78,10 +78,10 @@ async fn a_paused_cancel_keeps_the_old_state_until_commit(t: TestDb) {
         Status::Pending
     );
     assert_eq!(stock_of(&t.db, p.id).await, Some(6));
-    let Stepped::Cancelled(c) = paused.commit().await.unwrap() else {
+    let Stepped::Cancelled(cancelled) = paused.commit().await.unwrap() else {
         panic!()
     };
-    assert_eq!(c.restocked, vec![(p.id, 4)]);
+    assert_eq!(cancelled.restocked, vec![(p.id, 4)]);
     assert_eq!(
         service::get_order(&t.db, o.id).await.unwrap().order.status,
         Status::Cancelled

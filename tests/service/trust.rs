@@ -93,7 +93,7 @@ async fn point_2_an_order_total_is_bounded_below_2_pow_53(t: TestDb) {
     assert_eq!(counts(&t.db).await, before, "nothing written");
 }
 
-/// 1,100 orders of 9 x 10^15 cents are 9.9 x 10^18, over i64::MAX (9.22 x 10^18): stats, the
+/// 1,100 orders of 9 x 10^15 cents are 9.9 x 10^18, over `i64::MAX` (9.22 x 10^18): stats, the
 /// dashboard's figures and the recount all say the exact sum.
 async fn point_2_stats_never_overflow_whatever_was_accepted(t: TestDb) {
     const ORDERS: i128 = 1_100;
@@ -364,7 +364,7 @@ async fn point_3_filters_fold_case_the_same_on_every_backend(t: TestDb) {
     filters_fold_case(&t.db, &t.url).await;
 }
 
-/// Point 3 on a PostgreSQL database whose LC_CTYPE is `C`, where `LOWER` folds ASCII only.
+/// Point 3 on a PostgreSQL database whose `LC_CTYPE` is `C`, where `LOWER` folds ASCII only.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn point_3_filters_fold_case_on_a_postgres_c_collation() {
     let Some((url, _dir, pg)) = crate::backend::fresh_url(crate::backend::Backend::Postgres).await

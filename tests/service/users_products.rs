@@ -127,7 +127,7 @@ async fn create_product_and_bad_product_input(t: TestDb) {
     let cases = [
         (
             NewProduct {
-                name: "".into(),
+                name: String::new(),
                 price_cents: 1,
                 stock: None,
             },

@@ -1,5 +1,5 @@
 //! A fresh database per test on SQLite (a temporary file) or PostgreSQL (a uniquely named
-//! database under ORDERDESK_TEST_POSTGRES, dropped when the test ends, even by a panic).
+//! database under `ORDERDESK_TEST_POSTGRES`, dropped when the test ends, even by a panic).
 
 #![allow(dead_code)]
 
@@ -30,12 +30,11 @@ fn postgres_base() -> Option<String> {
     match std::env::var("ORDERDESK_TEST_POSTGRES") {
         Ok(url) if !url.trim().is_empty() => Some(url.trim().trim_end_matches('/').to_owned()),
         _ => {
-            if std::env::var("ORDERDESK_REQUIRE_POSTGRES").as_deref() == Ok("1") {
-                panic!(
-                    "ORDERDESK_REQUIRE_POSTGRES=1 but ORDERDESK_TEST_POSTGRES is not set: \
-                     the PostgreSQL tests cannot run"
-                );
-            }
+            assert!(
+                std::env::var("ORDERDESK_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+                "ORDERDESK_REQUIRE_POSTGRES=1 but ORDERDESK_TEST_POSTGRES is not set: \
+                 the PostgreSQL tests cannot run"
+            );
             eprintln!(
                 "skipped on PostgreSQL: set ORDERDESK_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432 \
                  to run it"

@@ -1,5 +1,5 @@
 //! The TUI driven through its update function with synthetic keys, database work run for real,
-//! screens rendered into a TestBackend.
+//! screens rendered into a `TestBackend`.
 
 #[path = "../support/backend.rs"]
 mod backend;
@@ -112,7 +112,7 @@ impl Harness {
     }
 }
 
-/// Renders into a TestBackend and returns the text of every row.
+/// Renders into a `TestBackend` and returns the text of every row.
 pub fn render(app: &App, width: u16, height: u16, theme: Theme) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|f| view::draw(app, theme, f)).unwrap();

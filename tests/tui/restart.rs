@@ -1,5 +1,5 @@
 //! A PostgreSQL server restarted under the running app: a cluster of the test's own (initdb and
-//! pg_ctl in a temporary folder, on a free port; never the shared server). The operation that
+//! `pg_ctl` in a temporary folder, on a free port; never the shared server). The operation that
 //! meets the dead server fails with a clear message, the TUI stays up, the next one succeeds.
 
 use std::path::{Path, PathBuf};
@@ -226,7 +226,7 @@ fn clerk_loop(
 
 /// Waits (with a deadline, never a fixed sleep) until the clerk loop has seen what `done` asks.
 fn wait_for(seen: &Mutex<Outcomes>, what: &str, done: impl Fn(&Outcomes) -> bool) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_mins(1);
     while !done(&seen.lock().unwrap()) {
         assert!(
             std::time::Instant::now() < deadline,

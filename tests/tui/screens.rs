@@ -1,5 +1,5 @@
 //! Snapshots of every screen and popup on the demo data for a fixed day (SQLite), at 80x24 and
-//! 120x40; small terminals; NO_COLOR.
+//! 120x40; small terminals; `NO_COLOR`.
 
 use crossterm::event::KeyCode;
 use orderdesk::tui::theme::Theme;
@@ -251,9 +251,10 @@ async fn the_demo_prompt_its_hints_and_the_readme_agree() {
             "{hints}"
         );
         h.key(key).await;
-        let orders = orderdesk::service::list_orders_page(&h.db, Default::default())
-            .await
-            .unwrap();
+        let orders =
+            orderdesk::service::list_orders_page(&h.db, orderdesk::service::OrderQuery::default())
+                .await
+                .unwrap();
         assert_eq!(!orders.is_empty(), loads, "{key:?}");
     }
 }

@@ -79,8 +79,8 @@ fn db_reason(err: &DbErr) -> String {
     outage_reason(err).unwrap_or_else(|| format!("database error: {err}"))
 }
 
-/// Whether SQLite gave up waiting for its write lock (SQLITE_BUSY and its extended codes, or
-/// SQLITE_LOCKED).
+/// Whether SQLite gave up waiting for its write lock (`SQLITE_BUSY` and its extended codes, or
+/// `SQLITE_LOCKED`).
 fn is_busy(err: &DbErr) -> bool {
     let (DbErr::Conn(RuntimeErr::SqlxError(e))
     | DbErr::Exec(RuntimeErr::SqlxError(e))
@@ -177,6 +177,7 @@ impl Error {
     }
 
     /// "unknown `what` `id`", about the field of the same name (`user`, `product`, `order`).
+    #[must_use]
     pub fn unknown(what: &'static str, id: i64) -> Self {
         Error::NotFound {
             field: what.to_owned(),
@@ -187,11 +188,13 @@ impl Error {
 
     /// Whether the database could not be reached (the server is down or restarting, or the
     /// connection broke): the same work may succeed when tried again.
+    #[must_use]
     pub fn is_outage(&self) -> bool {
         matches!(self, Error::Db(e) if outage_reason(e).is_some())
     }
 
     /// The field the error is about, if any.
+    #[must_use]
     pub fn field(&self) -> Option<&str> {
         match self {
             Error::Validation { field, .. }
@@ -206,6 +209,7 @@ impl Error {
     /// The error's code, as the HTTP API and `--json` name it: `validation`, `not_found`,
     /// `conflict`, `out_of_stock`, `invalid_transition`, `unavailable` (the database is out of
     /// reach or busy: try again) or `internal`.
+    #[must_use]
     pub fn code(&self) -> &'static str {
         match self {
             Error::Validation { .. } => "validation",
@@ -219,6 +223,7 @@ impl Error {
     }
 
     /// Why, without the field in front (the field is [`Error::field`]).
+    #[must_use]
     pub fn reason(&self) -> String {
         match self {
             Error::Validation { reason, .. } | Error::Conflict { reason, .. } => reason.clone(),
@@ -239,6 +244,7 @@ impl Error {
     }
 
     /// Whether this is a refusal of the input (as opposed to a database failure).
+    #[must_use]
     pub fn is_refusal(&self) -> bool {
         !matches!(self, Error::Db(_))
     }

@@ -35,14 +35,13 @@ pub async fn explain(db: &Db, sql: &str, values: Option<Values>) -> Result<Vec<S
     let rows = db.reader().query_all_raw(stmt).await?;
     let mut lines = Vec::with_capacity(rows.len());
     for row in rows {
-        let line = match backend {
-            DbBackend::Postgres => row.try_get_by_index::<String>(0)?,
-            _ => {
-                let id: i64 = row.try_get("", "id")?;
-                let parent: i64 = row.try_get("", "parent")?;
-                let detail: String = row.try_get("", "detail")?;
-                format!("{id:>3} {parent:>3}  {detail}")
-            }
+        let line = if backend == DbBackend::Postgres {
+            row.try_get_by_index::<String>(0)?
+        } else {
+            let id: i64 = row.try_get("", "id")?;
+            let parent: i64 = row.try_get("", "parent")?;
+            let detail: String = row.try_get("", "detail")?;
+            format!("{id:>3} {parent:>3}  {detail}")
         };
         lines.push(line);
     }

@@ -1,5 +1,5 @@
 //! Orders: the types every face sees and the helpers the topics share. By topic: `create`
-//! (create_order), `read` (list_orders, pages, detail), `lifecycle` (status changes, cancel)
+//! (`create_order`), `read` (`list_orders`, pages, detail), `lifecycle` (status changes, cancel)
 //! and `events` (the outbox).
 
 use std::collections::HashMap;
@@ -47,7 +47,7 @@ pub struct NewOrderItem {
     pub quantity: i64,
 }
 
-/// A new order: what create_order takes.
+/// A new order: what `create_order` takes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewOrder {
     /// The customer.
@@ -71,11 +71,11 @@ pub struct OrderItem {
     pub quantity: i64,
     /// The unit price when the order was placed, in cents.
     pub price_cents_at_purchase: i64,
-    /// quantity x price_cents_at_purchase.
+    /// quantity x `price_cents_at_purchase`.
     pub amount_cents: i64,
 }
 
-/// An order as create_order and list_orders return it.
+/// An order as `create_order` and `list_orders` return it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Order {
     /// The id.
@@ -125,7 +125,7 @@ pub struct OrderDetail {
     pub events: Vec<OrderEvent>,
 }
 
-/// What cancel_order did.
+/// What `cancel_order` did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CancelOrder {
     /// The cancelled order.
@@ -135,14 +135,14 @@ pub struct CancelOrder {
     pub restocked: Vec<(i64, i64)>,
 }
 
-/// A row of the order_events outbox.
+/// A row of the `order_events` outbox.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OrderEvent {
     /// The id.
     pub id: i64,
     /// The order it is about.
     pub order_id: i64,
-    /// order_created, order_status_updated or order_cancelled.
+    /// `order_created`, `order_status_updated` or `order_cancelled`.
     pub event_type: String,
     /// What happened, as JSON.
     pub payload: serde_json::Value,
@@ -258,7 +258,7 @@ fn assemble(
     })
 }
 
-/// The items of the orders matching `orders` (a condition on order_items.order_id), with product
+/// The items of the orders matching `orders` (a condition on `order_items.order_id`), with product
 /// names and current prices, grouped by order id, each group in line id order. One statement.
 async fn items_where(
     conn: &impl ConnectionTrait,

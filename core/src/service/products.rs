@@ -10,7 +10,7 @@ use super::{Error, ListQuery, check_id, finish, validate};
 use crate::db::Db;
 use crate::entity::{order_item, product};
 
-/// A new product: what create_product takes.
+/// A new product: what `create_product` takes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewProduct {
     /// The name.
@@ -108,7 +108,7 @@ pub async fn list_products(db: &Db, query: &ListQuery) -> Result<Vec<Product>, E
 /// One product.
 ///
 /// # Errors
-/// NotFound when there is no such product.
+/// `NotFound` when there is no such product.
 pub async fn get_product(db: &Db, id: i64) -> Result<Product, Error> {
     check_id("product", id)?;
     find_product(db.reader(), id).await.map(Product::from)
@@ -125,7 +125,7 @@ async fn find_product(conn: &impl ConnectionTrait, id: i64) -> Result<product::M
 /// captured.
 ///
 /// # Errors
-/// Validation or NotFound; nothing is written.
+/// Validation or `NotFound`; nothing is written.
 pub async fn update_product(db: &Db, id: i64, changes: ProductChanges) -> Result<Product, Error> {
     check_id("product", id)?;
     let name = changes
@@ -167,14 +167,14 @@ pub async fn update_product(db: &Db, id: i64, changes: ProductChanges) -> Result
 
 /// Deletes a product that is on no order.
 ///
-/// Counting a product's order lines scans order_items, which has no index by product (migration
+/// Counting a product's order lines scans `order_items`, which has no index by product (migration
 /// 3 traded it for faster orders), so the count runs on a read connection before the write
 /// transaction: a refusal never holds up anyone's order. Inside the transaction the foreign key
 /// is the guard: an order of the product placed in between makes the DELETE fail, and that is
 /// the same refusal.
 ///
 /// # Errors
-/// NotFound, or Conflict when an order references the product; nothing is written.
+/// `NotFound`, or Conflict when an order references the product; nothing is written.
 pub async fn delete_product(db: &Db, id: i64) -> Result<i64, Error> {
     check_id("product", id)?;
     find_product(db.reader(), id).await?;
@@ -227,7 +227,7 @@ mod tests {
     use crate::db;
     use crate::service::{self, NewOrder, NewOrderItem, NewUser, Status};
 
-    /// The race delete_product's early count cannot see: an order of the product placed after
+    /// The race `delete_product`'s early count cannot see: an order of the product placed after
     /// the count. The foreign key refuses the DELETE, and the refusal reads as a Conflict.
     #[tokio::test]
     async fn the_foreign_key_refuses_a_product_ordered_after_the_count() {

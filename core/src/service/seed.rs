@@ -1,5 +1,5 @@
 //! Seeding: the demo set (assets/demo.json, dated relative to a given day) and scale data
-//! (batched multi-row inserts). Both write what create_order and the status changes would:
+//! (batched multi-row inserts). Both write what `create_order` and the status changes would:
 //! items with captured prices, stock taken, events. Both refuse a database that has orders.
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
@@ -76,6 +76,7 @@ fn path_to(status: Status) -> (Status, &'static [Status]) {
 }
 
 /// Today's date by the pool's clock, for seeds that are not pinned to a day.
+#[must_use]
 pub fn today(db: &Db) -> NaiveDate {
     let now: DateTime<Utc> = db.now();
     now.date_naive()

@@ -35,6 +35,7 @@ impl Status {
     ];
 
     /// The name stored in the database and shown to users.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Pending => "pending",
@@ -46,6 +47,7 @@ impl Status {
     }
 
     /// The statuses this one may change to.
+    #[must_use]
     pub fn next_allowed(self) -> &'static [Status] {
         match self {
             Status::Pending => &[Status::Confirmed, Status::Cancelled],
@@ -56,6 +58,7 @@ impl Status {
     }
 
     /// The next step forward in the lifecycle (cancelling is not a step forward).
+    #[must_use]
     pub fn forward(self) -> Option<Status> {
         match self {
             Status::Pending => Some(Status::Confirmed),
@@ -66,11 +69,13 @@ impl Status {
     }
 
     /// Whether an order may move from `self` to `to`.
+    #[must_use]
     pub fn can_become(self, to: Status) -> bool {
         self.next_allowed().contains(&to)
     }
 
     /// Whether a new order may start in this status.
+    #[must_use]
     pub fn is_initial(self) -> bool {
         matches!(self, Status::Pending | Status::Confirmed)
     }

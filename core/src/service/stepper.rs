@@ -1,4 +1,4 @@
-//! The transaction stepper: create_order or cancel_order run to just before COMMIT on a
+//! The transaction stepper: `create_order` or `cancel_order` run to just before COMMIT on a
 //! connection of their own, then wait for the user to commit or roll back, so that a class can
 //! watch what another connection sees meanwhile.
 
@@ -19,6 +19,7 @@ pub enum Stepped {
 
 impl Stepped {
     /// The order concerned.
+    #[must_use]
     pub fn order_id(&self) -> i64 {
         match self {
             Stepped::Created(o) => o.id,
@@ -83,7 +84,7 @@ async fn open(db: &Db) -> Result<(Db, Tx, String), Error> {
     Ok((connection, tx, isolation))
 }
 
-/// Runs create_order up to COMMIT on a connection of its own and stops there.
+/// Runs `create_order` up to COMMIT on a connection of its own and stops there.
 ///
 /// # Errors
 /// As [`super::create_order`]; on a refusal the transaction is rolled back at once.
@@ -92,7 +93,7 @@ pub async fn begin_create_order(db: &Db, input: NewOrder) -> Result<Paused, Erro
     begin(db, Step::Create(input)).await
 }
 
-/// Runs cancel_order up to COMMIT on a connection of its own and stops there.
+/// Runs `cancel_order` up to COMMIT on a connection of its own and stops there.
 ///
 /// # Errors
 /// As [`super::cancel_order`]; on a refusal the transaction is rolled back at once.

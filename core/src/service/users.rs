@@ -12,7 +12,7 @@ use super::{Error, ListQuery, check_id, finish, unique_to_conflict, validate};
 use crate::db::Db;
 use crate::entity::{order, user};
 
-/// A new user: what create_user takes.
+/// A new user: what `create_user` takes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewUser {
     /// The email; unique, stored lowercased.
@@ -134,7 +134,7 @@ pub(super) fn matches(pattern: &str) -> sea_orm::sea_query::SimpleExpr {
 /// One user.
 ///
 /// # Errors
-/// NotFound when there is no such user.
+/// `NotFound` when there is no such user.
 pub async fn get_user(db: &Db, id: i64) -> Result<User, Error> {
     check_id("user", id)?;
     find_user(db.reader(), id).await.map(User::from)
@@ -150,7 +150,7 @@ async fn find_user(conn: &impl ConnectionTrait, id: i64) -> Result<user::Model, 
 /// Changes a user's email and/or name.
 ///
 /// # Errors
-/// Validation, NotFound, or Conflict (email already registered); nothing is written.
+/// Validation, `NotFound`, or Conflict (email already registered); nothing is written.
 pub async fn update_user(db: &Db, id: i64, changes: UserChanges) -> Result<User, Error> {
     check_id("user", id)?;
     let email = changes
@@ -193,7 +193,7 @@ pub async fn update_user(db: &Db, id: i64, changes: UserChanges) -> Result<User,
 /// Deletes a user who has no orders.
 ///
 /// # Errors
-/// NotFound, or Conflict when the user has orders; nothing is written.
+/// `NotFound`, or Conflict when the user has orders; nothing is written.
 pub async fn delete_user(db: &Db, id: i64) -> Result<i64, Error> {
     check_id("user", id)?;
     let tx = db.begin_write().await?;

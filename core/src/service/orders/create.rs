@@ -1,4 +1,4 @@
-//! create_order: one transaction, captured prices, stock taken with one conditional UPDATE,
+//! `create_order`: one transaction, captured prices, stock taken with one conditional UPDATE,
 //! the order, its event, its share of the running figures and its items in one round trip.
 
 #[allow(clippy::wildcard_imports)]
@@ -38,10 +38,10 @@ pub(crate) fn check_new_order(input: &NewOrder) -> Result<(), Error> {
 
 /// Places an order in one transaction: validates the user, every product and every quantity,
 /// captures each price, takes tracked stock with a conditional update (never overselling), and
-/// writes an order_created event. On any failure it rolls back and says which line and why.
+/// writes an `order_created` event. On any failure it rolls back and says which line and why.
 ///
 /// # Errors
-/// Validation, NotFound (user or a line's product), OutOfStock (with the line); nothing is
+/// Validation, `NotFound` (user or a line's product), `OutOfStock` (with the line); nothing is
 /// written.
 pub async fn create_order(db: &Db, input: NewOrder) -> Result<Order, Error> {
     check_new_order(&input)?;
@@ -50,11 +50,11 @@ pub async fn create_order(db: &Db, input: NewOrder) -> Result<Order, Error> {
     finish(tx, result).await
 }
 
-/// The body of create_order, inside the caller's transaction, at a given time (seeding uses it).
+/// The body of `create_order`, inside the caller's transaction, at a given time (seeding uses it).
 ///
 /// Round trips, inside the caller's BEGIN and COMMIT: one SELECT of all the order's products,
 /// one UPDATE of the stock of the tracked ones (only if there are any), and one round trip that
-/// writes the order, its items and its order_created event (see [`write_order`]).
+/// writes the order, its items and its `order_created` event (see [`write_order`]).
 pub(crate) async fn insert_order(
     conn: &impl ConnectionTrait,
     input: &NewOrder,
@@ -144,7 +144,7 @@ pub(crate) async fn insert_order(
     assemble(order_id, input.user_id, input.status, at, items)
 }
 
-/// The order_created event's payload, serialised straight to its JSON text.
+/// The `order_created` event's payload, serialised straight to its JSON text.
 #[derive(Serialize)]
 pub(super) struct CreatedPayload {
     user_id: i64,
@@ -153,7 +153,7 @@ pub(super) struct CreatedPayload {
     total_amount_cents: i64,
 }
 
-/// A line of the order_created payload.
+/// A line of the `order_created` payload.
 #[derive(Serialize)]
 pub(super) struct CreatedItem {
     product_id: i64,
@@ -162,7 +162,7 @@ pub(super) struct CreatedItem {
 }
 
 /// The products with these ids (sorted, distinct), by id: one SELECT written out and read by
-/// column position, which costs create_order less than SeaORM's query builder and its decoding
+/// column position, which costs `create_order` less than SeaORM's query builder and its decoding
 /// by column name (every order sends it).
 pub(super) async fn products_by_id(
     conn: &impl ConnectionTrait,
@@ -211,7 +211,7 @@ impl Line<'_> {
     }
 }
 
-/// Writes the order row, its items, its order_created event and its share of the running
+/// Writes the order row, its items, its `order_created` event and its share of the running
 /// figures (`order_stats`, `product_sales`) in one round trip, and returns the items as written.
 ///
 /// A round trip is what an order costs (a thread hand-off per statement on SQLite, a network
@@ -372,7 +372,7 @@ pub(crate) fn split_revenue(cents: i64) -> (i64, i64) {
 
 /// Takes the units of every tracked product the order asks for, in one conditional UPDATE
 /// (`stock = stock - wanted WHERE stock >= wanted`, RETURNING the rows it changed), or fails
-/// with OutOfStock naming the product that is short and the lines that ask for it.
+/// with `OutOfStock` naming the product that is short and the lines that ask for it.
 ///
 /// Lines of one product are summed first, so an order cannot take more than the stock by
 /// splitting it over lines, and a refusal names them all with their sum; the caller's

@@ -1,4 +1,4 @@
-//! The order_events outbox: reading it, and writing an event beside a change.
+//! The `order_events` outbox: reading it, and writing an event beside a change.
 
 #[allow(clippy::wildcard_imports)]
 use super::*;

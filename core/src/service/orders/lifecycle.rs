@@ -26,10 +26,10 @@ pub(super) async fn product_sales_less(
 }
 
 /// Moves an order along its lifecycle; `cancelled` is the same operation as [`cancel_order`].
-/// Writes an order_status_updated event in the same transaction.
+/// Writes an `order_status_updated` event in the same transaction.
 ///
 /// # Errors
-/// NotFound, or InvalidTransition for any change the lifecycle does not allow; nothing is
+/// `NotFound`, or `InvalidTransition` for any change the lifecycle does not allow; nothing is
 /// written.
 pub async fn set_order_status(db: &Db, id: i64, to: Status) -> Result<Order, Error> {
     if to == Status::Cancelled {
@@ -132,10 +132,10 @@ pub(super) async fn move_in_stats(
 }
 
 /// Cancels a pending or confirmed order, gives its units back to every product whose stock is
-/// tracked, and writes an order_cancelled event, all in one transaction.
+/// tracked, and writes an `order_cancelled` event, all in one transaction.
 ///
 /// # Errors
-/// NotFound, or InvalidTransition when the order is shipped, delivered or already cancelled.
+/// `NotFound`, or `InvalidTransition` when the order is shipped, delivered or already cancelled.
 pub async fn cancel_order(db: &Db, id: i64) -> Result<CancelOrder, Error> {
     check_id("order", id)?;
     let tx = db.begin_write().await?;
@@ -143,7 +143,7 @@ pub async fn cancel_order(db: &Db, id: i64) -> Result<CancelOrder, Error> {
     finish(tx, result).await
 }
 
-/// The body of cancel_order inside the caller's transaction, at a given time.
+/// The body of `cancel_order` inside the caller's transaction, at a given time.
 ///
 /// Each line gives back what it took from stock when the order was placed
 /// (`order_items.stock_taken`), to products whose stock is still tracked; the order's revenue

@@ -1,4 +1,4 @@
-//! Reading orders: list_orders (one statement), pages of all orders (keyset), one order's detail.
+//! Reading orders: `list_orders` (one statement), pages of all orders (keyset), one order's detail.
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
@@ -8,7 +8,7 @@ use super::*;
 /// when there are none, to tell "no orders" from "no such user".
 ///
 /// # Errors
-/// NotFound when there is no such user.
+/// `NotFound` when there is no such user.
 pub async fn list_orders(db: &Db, user_id: i64) -> Result<Vec<Order>, Error> {
     check_id("user", user_id)?;
     let conn = db.reader();
@@ -90,11 +90,11 @@ pub(super) async fn user_orders(
     Ok(orders)
 }
 
-/// list_orders the naive way: one query for the user's orders, then one per order for its
+/// `list_orders` the naive way: one query for the user's orders, then one per order for its
 /// items (1 + N statements). The same result as [`list_orders`]; it exists to be compared.
 ///
 /// # Errors
-/// NotFound when there is no such user.
+/// `NotFound` when there is no such user.
 pub async fn list_orders_lazy(db: &Db, user_id: i64) -> Result<Vec<Order>, Error> {
     let conn = db.reader();
     let orders = user_orders(conn, user_id).await?;
@@ -112,7 +112,7 @@ pub async fn list_orders_lazy(db: &Db, user_id: i64) -> Result<Vec<Order>, Error
 }
 
 /// Up to this many customers matching a customer filter, their orders are read by the
-/// user_id index; more, and the newest orders are scanned for theirs.
+/// `user_id` index; more, and the newest orders are scanned for theirs.
 pub(super) const FEW_CUSTOMERS: u64 = 500;
 
 /// A page of all orders, newest first (keyset: ids below `before`), optionally one customer's
@@ -230,7 +230,7 @@ pub(super) fn order_rows() -> sea_orm::Select<order::Entity> {
 /// One order with its customer, lines (captured and current prices) and events.
 ///
 /// # Errors
-/// NotFound when there is no such order.
+/// `NotFound` when there is no such order.
 pub async fn get_order(db: &Db, id: i64) -> Result<OrderDetail, Error> {
     check_id("order", id)?;
     load_detail(db.reader(), id).await
@@ -264,7 +264,7 @@ pub(super) async fn load_detail(
     })
 }
 
-/// Ok when order `id` exists, NotFound otherwise.
+/// Ok when order `id` exists, `NotFound` otherwise.
 pub(super) async fn order_exists(conn: &impl ConnectionTrait, id: i64) -> Result<(), Error> {
     let found = order::Entity::find_by_id(id)
         .select_only()
@@ -275,7 +275,7 @@ pub(super) async fn order_exists(conn: &impl ConnectionTrait, id: i64) -> Result
     found.map(|_| ()).ok_or_else(|| order_not_found(id))
 }
 
-/// Ok when user `id` exists, NotFound otherwise.
+/// Ok when user `id` exists, `NotFound` otherwise.
 pub(super) async fn user_exists(conn: &impl ConnectionTrait, id: i64) -> Result<(), Error> {
     let found = user::Entity::find_by_id(id)
         .select_only()
