@@ -4,7 +4,6 @@
 
 use std::time::Instant;
 
-use sea_orm::DbBackend;
 use serde_json::json;
 
 use crate::db::{self, ConnectConfig};
@@ -122,10 +121,7 @@ pub async fn run(args: BenchArgs) -> Result<bool, String> {
     } else {
         db::migrate_on_start(&db).await.map_err(|e| e.to_string())?;
     }
-    let backend = match db.backend() {
-        DbBackend::Postgres => "postgres",
-        _ => "sqlite",
-    };
+    let backend = db.backend_name();
     let _log = args.sql_log.then(|| SqlLog::attach(&db, sql_log::CAPACITY));
     let recorder = db.recorder().clone();
     let fail = |e: service::Error| e.to_string();

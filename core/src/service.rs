@@ -121,6 +121,26 @@ fn search_matches<C: sea_orm::ColumnTrait>(
         .or(Expr::col(key).is_null().and(legacy))
 }
 
+/// A value per id of `column`: the value itself for one id, a CASE for several (0 for none,
+/// which no caller asks for: it is neutral where the value is added).
+fn by_id<V>(column: impl sea_orm::ColumnTrait, values: &[(i64, V)]) -> sea_orm::sea_query::Expr
+where
+    V: Into<sea_orm::Value> + Clone,
+{
+    use sea_orm::sea_query::Expr;
+    match values {
+        [(_, value)] => Expr::val(value.clone()),
+        [(first, value), rest @ ..] => rest
+            .iter()
+            .fold(
+                Expr::case(column.eq(*first), Expr::val(value.clone())),
+                |case, (id, value)| case.case(column.eq(*id), Expr::val(value.clone())),
+            )
+            .into(),
+        [] => Expr::val(0),
+    }
+}
+
 /// Checks that an id is positive.
 fn check_id(field: &str, id: i64) -> Result<(), Error> {
     if id > 0 {

@@ -212,22 +212,7 @@ fn too_large(field: &str) -> Error {
 
 /// A value per product as an expression over `products.id` (a CASE when there are several).
 fn by_product(values: &[(i64, i64)]) -> Expr {
-    by_id(product::Column::Id, values)
-}
-
-/// A value per id of `column`: the value itself for one id, a CASE for several.
-fn by_id(column: impl ColumnTrait, values: &[(i64, i64)]) -> Expr {
-    match values {
-        [(_, value)] => Expr::val(*value),
-        [(first, value), rest @ ..] => rest
-            .iter()
-            .fold(
-                Expr::case(column.eq(*first), *value),
-                |case, (id, value)| case.case(column.eq(*id), *value),
-            )
-            .into(),
-        [] => Expr::val(0),
-    }
+    super::by_id(product::Column::Id, values)
 }
 
 fn assemble(

@@ -1,7 +1,6 @@
 //! Search keys: the folded text the list filters compare (see `crate::fold`), filled in for
 //! rows that were written without one.
 
-use sea_orm::sea_query::{CaseStatement, Expr};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{Error, finish};
@@ -12,15 +11,6 @@ use crate::fold;
 /// Rows filled per write transaction (short, so that no writer waits long behind it).
 const BATCH: u64 = 500;
 
-/// A CASE giving each id its key.
-fn keys_by_id(column: impl ColumnTrait, keys: &[(i64, String)]) -> Expr {
-    let mut case = CaseStatement::new();
-    for (id, key) in keys {
-        case = case.case(column.eq(*id), key.clone());
-    }
-    case.into()
-}
-
 /// Writes each row's key in one UPDATE, in a write transaction of its own; how many it wrote.
 async fn write_keys<E: EntityTrait>(
     db: &Db,
@@ -30,7 +20,7 @@ async fn write_keys<E: EntityTrait>(
 ) -> Result<u64, Error> {
     let tx = db.begin_write().await?;
     let result = E::update_many()
-        .col_expr(key, keys_by_id(id, keys))
+        .col_expr(key, super::by_id(id, keys))
         .filter(id.is_in(keys.iter().map(|(id, _)| *id)))
         .exec(&*tx)
         .await

@@ -284,13 +284,7 @@ pub(super) async fn write_order(
     sql.push(if postgres { "), new_sales AS (" } else { "; " });
     // One row per product, in product order: rows of one statement cannot conflict with each
     // other, and writers that lock them in the same order never deadlock.
-    let mut sold: Vec<(i64, i64)> = Vec::with_capacity(lines.len());
-    for line in lines {
-        match sold.iter_mut().find(|(id, _)| *id == line.item.product_id) {
-            Some((_, units)) => *units += line.item.quantity,
-            None => sold.push((line.item.product_id, line.item.quantity)),
-        }
-    }
+    let mut sold = units_by_product(lines);
     sold.sort_unstable();
     sql.push("INSERT INTO product_sales (product_id, shard, units) ");
     if postgres {
@@ -361,6 +355,18 @@ pub(super) async fn write_order(
         })
 }
 
+/// The units the lines ask for, summed per product, products in the order of their first line.
+fn units_by_product<'l, 'a: 'l>(lines: impl IntoIterator<Item = &'l Line<'a>>) -> Vec<(i64, i64)> {
+    let mut units: Vec<(i64, i64)> = Vec::new();
+    for line in lines {
+        match units.iter_mut().find(|(id, _)| *id == line.item.product_id) {
+            Some((_, sum)) => *sum += line.item.quantity,
+            None => units.push((line.item.product_id, line.item.quantity)),
+        }
+    }
+    units
+}
+
 /// An amount as `order_stats` keeps revenue: `(hi, lo)` with `amount = hi * 2^30 + lo`, so that
 /// the sums of either column stay far from overflowing whatever the number of orders.
 pub(crate) fn split_revenue(cents: i64) -> (i64, i64) {
@@ -381,16 +387,7 @@ pub(super) async fn take_stock(
     conn: &impl ConnectionTrait,
     lines: &[Line<'_>],
 ) -> Result<(), Error> {
-    let mut wanted: Vec<(i64, i64)> = Vec::new();
-    for line in lines.iter().filter(|l| l.product.stock.is_some()) {
-        match wanted
-            .iter_mut()
-            .find(|(id, _)| *id == line.item.product_id)
-        {
-            Some((_, quantity)) => *quantity += line.item.quantity,
-            None => wanted.push((line.item.product_id, line.item.quantity)),
-        }
-    }
+    let wanted = units_by_product(lines.iter().filter(|l| l.product.stock.is_some()));
     if wanted.is_empty() {
         return Ok(());
     }

@@ -15,8 +15,10 @@ pub(super) async fn product_sales_less(
     product_sales::Entity::update_many()
         .col_expr(
             product_sales::Column::Units,
-            Expr::col(product_sales::Column::Units)
-                .sub(by_id(product_sales::Column::ProductId, sold)),
+            Expr::col(product_sales::Column::Units).sub(crate::service::by_id(
+                product_sales::Column::ProductId,
+                sold,
+            )),
         )
         .filter(product_sales::Column::Shard.eq(order_id.rem_euclid(SALES_SHARDS)))
         .filter(product_sales::Column::ProductId.is_in(sold.iter().map(|(p, _)| *p)))
