@@ -2,13 +2,16 @@
 //! TEA-style `update`, a draw after each event. Database work is spawned on tokio and comes
 //! back as an event, so keys never wait for the database.
 
+pub mod action;
 pub mod app;
-pub mod entry;
-pub mod form;
-pub mod keys;
+pub mod keymap;
+pub mod list;
+pub mod popups;
 pub mod request;
+pub mod screens;
 pub mod theme;
 pub mod view;
+pub mod widgets;
 
 use crossterm::event::{
     DisableBracketedPaste, EnableBracketedPaste, Event as TermEvent, EventStream, KeyEventKind,
@@ -95,7 +98,7 @@ async fn event_loop(terminal: &mut DefaultTerminal, db: Db) -> std::io::Result<(
         for ticket in app.update(event) {
             spawn(&env, &sender, ticket);
         }
-        if app.quit {
+        if app.quitting() {
             break;
         }
     }

@@ -119,11 +119,22 @@ impl Entry {
 }
 
 /// The log: the last `capacity` entries.
-#[derive(Debug)]
 pub struct SqlLog {
     backend: DbBackend,
     capacity: usize,
     inner: Mutex<Inner>,
+}
+
+/// Its size, not its 2,000 entries: a view that holds the log prints briefly.
+impl std::fmt::Debug for SqlLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (len, newest) = self.with_entries(|e| (e.len(), e.back().map(|e| e.id)));
+        f.debug_struct("SqlLog")
+            .field("backend", &self.backend)
+            .field("entries", &len)
+            .field("newest", &newest)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Default)]
@@ -217,6 +228,16 @@ impl SqlLog {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         inner.entries.iter().cloned().collect()
+    }
+
+    /// Runs `f` on the entries, oldest first, without copying them (the recorder waits
+    /// meanwhile: keep `f` short).
+    pub fn with_entries<R>(&self, f: impl FnOnce(&VecDeque<Entry>) -> R) -> R {
+        let inner = self
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&inner.entries)
     }
 
     /// The number of the newest entry (0 when nothing was logged): changes when the log does.

@@ -16,8 +16,9 @@ use ratatui::backend::TestBackend;
 use serde_json::json;
 
 use crate::db::{self, Db};
-use crate::tui::app::{App, Event, Screen, Ticket};
+use crate::tui::app::{App, Event, Ticket};
 use crate::tui::request::{Env, Request, execute};
+use crate::tui::screens::Screen;
 use crate::tui::theme::Theme;
 use crate::tui::view;
 
@@ -64,9 +65,9 @@ impl Harness {
 
     fn rows(&self) -> usize {
         match self.app.screen {
-            Screen::Users => self.app.users.rows.len(),
-            Screen::Products => self.app.products.rows.len(),
-            Screen::Orders => self.app.orders.rows.len(),
+            Screen::Users => self.app.users.page.rows.len(),
+            Screen::Products => self.app.products.page.rows.len(),
+            Screen::Orders => self.app.orders.page.rows.len(),
             _ => 0,
         }
     }
@@ -172,10 +173,50 @@ pub async fn run(db: Db, started: Instant) -> Result<(), String> {
         eprintln!("bench --tui: {label} done");
     }
     emit_keys("all", &mut all);
+    sql_log_frames(&mut h).await?;
     println!(
         "{}",
         json!({"impl": "orderdesk", "bench": "tui", "phase": "rss", "peak_mib": peak_rss_kib().map(|k| (k as f64 / 1024.0 * 10.0).round() / 10.0)})
     );
+    Ok(())
+}
+
+/// The SQL log screen with a full log: the log is filled to its capacity (the orders list
+/// reloaded, lazily every other time), then the screen is drawn 200 times, and moved up a
+/// line 200 times (each key timed to its frame).
+async fn sql_log_frames(h: &mut Harness) -> Result<(), String> {
+    let log = h.app.sql_log().ok_or("the SQL log is not attached")?;
+    h.press(KeyCode::Char('3')).await?;
+    // Each z reloads the page, lazily (1 + N statements) every other time.
+    while log.with_entries(std::collections::VecDeque::len) < crate::sql_log::CAPACITY {
+        let before = log.version();
+        h.press(KeyCode::Char('z')).await?;
+        if log.version() == before {
+            return Err("the orders list sends no statements: seed the database first".into());
+        }
+    }
+    h.press(KeyCode::Char('5')).await?;
+    let mut frames = Vec::new();
+    let mut keys = Vec::new();
+    for _ in 0..200 {
+        let t0 = Instant::now();
+        h.draw()?;
+        frames.push(t0.elapsed());
+        keys.push(h.press(KeyCode::Up).await?);
+    }
+    for (phase, times) in [("sql_log_frame", &mut frames), ("sql_log_key", &mut keys)] {
+        times.sort();
+        println!(
+            "{}",
+            json!({
+                "impl": "orderdesk", "bench": "tui", "phase": phase,
+                "entries": log.with_entries(std::collections::VecDeque::len),
+                "frames": times.len(),
+                "median_ms": ms(percentile(times, 0.5)),
+                "p95_ms": ms(percentile(times, 0.95)),
+            })
+        );
+    }
     Ok(())
 }
 

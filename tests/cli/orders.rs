@@ -511,8 +511,23 @@ async fn bench_tui_times_every_list(t: TestDb) {
     let phases: Vec<String> = lines.iter().map(phase).collect();
     assert_eq!(
         phases,
-        ["first_frame", "keys", "keys", "keys", "keys", "rss"]
+        [
+            "first_frame",
+            "keys",
+            "keys",
+            "keys",
+            "keys",
+            "sql_log_frame",
+            "sql_log_key",
+            "rss"
+        ]
     );
+    // The SQL log screen, drawn and moved through with a full log.
+    for l in &lines[5..7] {
+        assert_eq!(l["entries"], 2000, "{l}");
+        assert_eq!(l["frames"], 200, "{l}");
+        assert!(l["median_ms"].as_f64().unwrap() <= l["p95_ms"].as_f64().unwrap());
+    }
     assert!(lines[0]["ms"].as_f64().unwrap() > 0.0);
     assert!(
         lines[0]["rows"].as_u64().unwrap() > 0,
@@ -539,7 +554,7 @@ async fn bench_tui_times_every_list(t: TestDb) {
             ("all".to_owned(), 58 + 56 + 77),
         ]
     );
-    assert!(lines[5]["peak_mib"].as_f64().unwrap() > 1.0);
+    assert!(lines[7]["peak_mib"].as_f64().unwrap() > 1.0);
     // It only reads.
     assert_eq!(json(&t.url, &["stats"]), before);
 }

@@ -2,8 +2,10 @@
 
 use crossterm::event::KeyCode;
 use orderdesk::service::{self, ListQuery, OrderQuery, Status};
-use orderdesk::tui::app::{Event, Overlay, Screen};
+use orderdesk::tui::app::Event;
+use orderdesk::tui::popups::Overlay;
 use orderdesk::tui::request::{Request, Response, execute};
+use orderdesk::tui::screens::Screen;
 
 use crate::Harness;
 use crate::backend::TestDb;
@@ -65,7 +67,7 @@ async fn a_two_line_order_in_fifteen_keys(t: TestDb) {
     assert_eq!(placed.total_amount_cents, 2 * 850 + 420);
     // The new order is at the top of the orders screen and in the message line.
     assert_eq!(h.app.screen, Screen::Orders);
-    assert_eq!(h.app.orders.rows[0].order.id, placed.id);
+    assert_eq!(h.app.orders.page.rows[0].order.id, placed.id);
     let screen = h.screen();
     assert!(
         screen.contains(&format!("Placed order {}", placed.id)),
@@ -182,7 +184,7 @@ async fn point_14_a_paste_types_into_the_field_and_never_submits(t: TestDb) {
         .len();
     // No field has focus: "q" and "3\n" pasted do nothing (no quit, no screen switch).
     h.paste("q3\n").await;
-    assert!(!h.app.quit);
+    assert!(!h.app.quitting());
     assert_eq!(h.app.screen, Screen::Users);
     // A new-user form: a paste with line breaks stays in the email field.
     h.key(KeyCode::Char('n')).await;
@@ -301,7 +303,7 @@ async fn forms_refuse_bad_input_beside_the_field_and_write_nothing(t: TestDb) {
 async fn a_new_user_and_product_then_an_order_then_shipped_and_a_cancel(t: TestDb) {
     let mut h = Harness::new(t, 80, 24).await;
     h.key(KeyCode::Char('x')).await; // any key but d: start empty
-    assert!(!h.app.offer_demo);
+    assert!(!h.app.offering_demo());
     h.key(KeyCode::Char('n')).await;
     h.type_text("lee@example.com").await;
     h.key(KeyCode::Tab).await;
@@ -329,15 +331,15 @@ async fn a_new_user_and_product_then_an_order_then_shipped_and_a_cancel(t: TestD
     h.type_text("2").await;
     h.key(KeyCode::Enter).await;
     h.ctrl('s').await;
-    assert_eq!(h.app.orders.rows.len(), 1);
-    let first = h.app.orders.rows[0].order.id;
+    assert_eq!(h.app.orders.page.rows.len(), 1);
+    let first = h.app.orders.page.rows[0].order.id;
 
     // confirmed, then shipped.
     for _ in 0..2 {
         h.key(KeyCode::Char('s')).await;
         h.key(KeyCode::Char('y')).await;
     }
-    assert_eq!(h.app.orders.rows[0].order.status, Status::Shipped);
+    assert_eq!(h.app.orders.page.rows[0].order.status, Status::Shipped);
 
     // A second order, cancelled: its stock comes back.
     h.key(KeyCode::Char('n')).await;
@@ -398,18 +400,18 @@ async fn text_fields_take_every_printable_key(t: TestDb) {
     let mut h = Harness::demo(t, 80, 24).await;
     h.key(KeyCode::Char('/')).await;
     h.type_text("q2?").await;
-    assert!(!h.app.quit);
+    assert!(!h.app.quitting());
     assert_eq!(h.app.screen, Screen::Users);
-    assert_eq!(h.app.users.filter, "q2?");
+    assert_eq!(h.app.users.page.filter, "q2?");
     h.key(KeyCode::Esc).await;
-    assert_eq!(h.app.users.filter, "");
+    assert_eq!(h.app.users.page.filter, "");
     h.key(KeyCode::Char('/')).await;
     h.type_text("LOVE").await;
     h.key(KeyCode::Enter).await;
-    assert_eq!(h.app.users.rows.len(), 1);
-    assert_eq!(h.app.users.rows[0].email, "ada@example.com");
+    assert_eq!(h.app.users.page.rows.len(), 1);
+    assert_eq!(h.app.users.page.rows[0].email, "ada@example.com");
     h.key(KeyCode::Char('q')).await;
-    assert!(h.app.quit);
+    assert!(h.app.quitting());
 }
 
 async fn stale_answers_are_dropped(t: TestDb) {
@@ -435,7 +437,14 @@ async fn stale_answers_are_dropped(t: TestDb) {
     let older = execute(&h.env, first[0].request.clone()).await;
     assert!(matches!(&older, Response::Users(Ok(rows)) if rows.len() > 1));
     h.app.update(Event::Response(first[0].seq, older));
-    let emails: Vec<&str> = h.app.users.rows.iter().map(|u| u.email.as_str()).collect();
+    let emails: Vec<&str> = h
+        .app
+        .users
+        .page
+        .rows
+        .iter()
+        .map(|u| u.email.as_str())
+        .collect();
     assert_eq!(emails, ["ada@example.com"]);
 }
 
@@ -504,7 +513,7 @@ mod stepper {
     async fn a_stepped_order_is_seen_by_another_connection_only_after_commit(t: TestDb) {
         let mut h = Harness::demo(t, 80, 24).await;
         h.key(KeyCode::Char('t')).await;
-        assert!(h.app.stepper.on);
+        assert!(h.app.stepper.is_on());
         place_two_mugs(&mut h).await;
         let id = paused_order(&h);
         let screen = h.screen();
@@ -522,7 +531,7 @@ mod stepper {
         ));
         // Reads go on meanwhile.
         h.key(KeyCode::Char('1')).await;
-        assert_eq!(h.app.users.rows.len(), 8);
+        assert_eq!(h.app.users.page.rows.len(), 8);
         h.key(KeyCode::Char('y')).await;
         let view = h.app.stepper.view.as_ref().unwrap();
         assert_eq!(view.outcome.as_deref(), Some("committed ✓"));
@@ -539,7 +548,7 @@ mod stepper {
             1700
         );
         // The log shows the stepped transaction as one band that ends in COMMIT.
-        let entries = h.app.log.as_ref().unwrap().entries();
+        let entries = h.app.sql_log().unwrap().entries();
         let band: Vec<_> = entries
             .iter()
             .filter(|e| {
@@ -601,8 +610,8 @@ mod stepper {
     async fn a_stepped_cancel_keeps_the_old_state_until_commit(t: TestDb) {
         let mut h = Harness::demo(t, 80, 24).await;
         h.key(KeyCode::Char('3')).await;
-        let newest = h.app.orders.rows[0].order.id;
-        assert_eq!(h.app.orders.rows[0].order.status, Status::Pending);
+        let newest = h.app.orders.page.rows[0].order.id;
+        assert_eq!(h.app.orders.page.rows[0].order.status, Status::Pending);
         h.key(KeyCode::Char('t')).await;
         h.key(KeyCode::Char('c')).await;
         h.key(KeyCode::Char('y')).await; // yes, cancel

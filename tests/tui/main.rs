@@ -5,6 +5,7 @@
 mod backend;
 
 mod flows;
+mod keys;
 mod restart;
 mod screens;
 
@@ -47,7 +48,7 @@ impl Harness {
         }));
         let mut app = App::for_db(&db, width, height);
         assert_eq!(app.today, day());
-        app.mask_time = true;
+        app.times = orderdesk::tui::widgets::Times::Masked;
         // Times in UTC, so that snapshots read the same in every time zone.
         app.zone = orderdesk::zone::Zone::Utc;
         let mut h = Harness {
@@ -66,7 +67,10 @@ impl Harness {
     /// The app on the demo data (loaded through the app's own offer).
     pub async fn demo(t: TestDb, width: u16, height: u16) -> Self {
         let mut h = Harness::new(t, width, height).await;
-        assert!(h.app.offer_demo, "an empty database offers the demo data");
+        assert!(
+            h.app.offering_demo(),
+            "an empty database offers the demo data"
+        );
         h.key(KeyCode::Char('d')).await;
         h
     }

@@ -273,7 +273,7 @@ async fn a_server_restart_fails_one_operation_and_the_next_succeeds() {
         let r = execute(&env, t.request).await;
         app.update(Event::Response(t.seq, r));
     }
-    assert_eq!(app.users.rows.len(), 1);
+    assert_eq!(app.users.page.rows.len(), 1);
 
     // A clerk at the command line keeps placing orders meanwhile.
     let stop = Arc::new(AtomicBool::new(false));
@@ -298,7 +298,7 @@ async fn a_server_restart_fails_one_operation_and_the_next_succeeds() {
         "{}",
         message.text
     );
-    assert!(!app.quit, "the TUI stays up");
+    assert!(!app.quitting(), "the TUI stays up");
     key(&mut app, &env, KeyCode::Char('2')).await;
     let message = app.message.clone().expect("a message");
     assert!(message.error);
@@ -308,7 +308,7 @@ async fn a_server_restart_fails_one_operation_and_the_next_succeeds() {
         "{}",
         message.text
     );
-    assert!(!app.quit, "the TUI stays up");
+    assert!(!app.quitting(), "the TUI stays up");
     wait_for(&seen, "a refusal", |s| !s.refused.is_empty());
     for screen in ['1', '2', '3', '4', '5'] {
         key(&mut app, &env, KeyCode::Char(screen)).await;
@@ -319,14 +319,14 @@ async fn a_server_restart_fails_one_operation_and_the_next_succeeds() {
     // It comes back: the next operation succeeds on a fresh connection.
     cluster.pg_ctl(&["start"]);
     key(&mut app, &env, KeyCode::Char('1')).await;
-    assert_eq!(app.users.rows.len(), 1, "{:?}", app.message);
+    assert_eq!(app.users.page.rows.len(), 1, "{:?}", app.message);
     let message = app.message.clone().expect("a message");
     assert_eq!(
         (message.text.as_str(), message.error),
         ("The database answers again.", false)
     );
     key(&mut app, &env, KeyCode::Char('2')).await;
-    assert_eq!(app.products.rows.len(), 1, "{:?}", app.message);
+    assert_eq!(app.products.page.rows.len(), 1, "{:?}", app.message);
     wait_for(&seen, "an order placed after the restart", |s| {
         s.placed_after_outage >= 2
     });
@@ -341,7 +341,7 @@ async fn a_server_restart_fails_one_operation_and_the_next_succeeds() {
         Some(1)
     );
     key(&mut app, &env, KeyCode::Char('t')).await;
-    assert!(!app.stepper.on);
+    assert!(!app.stepper.is_on());
     place_mugs(&mut app, &env, "2").await;
     assert_eq!(
         app.message.as_ref().map(|m| m.error),
@@ -378,7 +378,7 @@ async fn a_server_restart_fails_one_operation_and_the_next_succeeds() {
         .map(|o| o["total_quantity"].as_i64().unwrap())
         .sum();
     assert_eq!(left["stock"].as_i64().unwrap() + units, 1000);
-    let log = app.log.as_ref().unwrap().entries();
+    let log = app.sql_log().unwrap().entries();
     assert!(!log.is_empty());
     assert!(
         log.iter().all(|e| !format!("{e:?}").contains(PASSWORD)),

@@ -88,7 +88,7 @@ async fn small_terminals_get_a_message_and_q_still_quits() {
         "keys other than q do nothing while too small"
     );
     app.key(KeyCode::Char('q')).await;
-    assert!(app.app.quit);
+    assert!(app.app.quitting());
 }
 
 #[tokio::test]
@@ -237,7 +237,7 @@ async fn the_demo_prompt_its_hints_and_the_readme_agree() {
     ] {
         let t = setup(Backend::Sqlite).await.unwrap();
         let mut h = Harness::new(t, 80, 24).await;
-        assert!(h.app.offer_demo);
+        assert!(h.app.offering_demo());
         let screen = h.screen();
         assert!(
             screen.contains("Load the demo data?")

@@ -1,11 +1,17 @@
 //! Order entry, built for speed: type part of a customer, Enter; type part of a product, Enter,
 //! a quantity, Enter; again for each line; Ctrl-S places the order.
 
+mod draw;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
-use super::request::Request;
+use super::Overlay;
+use super::confirm::{Confirm, OnYes};
 use crate::service::{Error, NewOrder, NewOrderItem, Product, Status, UserRow, validate};
+use crate::tui::action::{Action, Handled};
+use crate::tui::keymap::{self, BACK_TAB, Bindings, DOWN, ENTER, ESC, Key, TAB, UP, bind};
+use crate::tui::request::Request;
 
 /// Which part of the form has focus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,9 +45,20 @@ impl EntryLine {
     }
 }
 
-/// What a key asks the app to do.
+/// The keys of order entry.
+pub const BINDINGS: Bindings = &[
+    bind(&[Key::Ctrl('s')], "place"),
+    bind(&[ENTER], "pick/add"),
+    bind(&[UP, DOWN], "move"),
+    bind(&[Key::Ctrl('d')], "drop line"),
+    bind(&[ESC], "cancel"),
+    bind(&[TAB, BACK_TAB], "section"),
+    bind(&[Key::Typing], "searches"),
+];
+
+/// What a key asks for.
 #[derive(Debug, Clone, PartialEq)]
-pub enum EntryAction {
+enum EntryAction {
     /// Nothing beyond the form itself.
     None,
     /// Refresh a pick list.
@@ -53,7 +70,7 @@ pub enum EntryAction {
 }
 
 /// The order entry form.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct OrderEntry {
     /// The part with focus.
     pub focus: EntryFocus,
@@ -157,8 +174,28 @@ impl OrderEntry {
             .fold(0_i64, |sum, l| sum.saturating_add(l.amount_cents()))
     }
 
-    /// Handles a key.
-    pub fn handle_key(&mut self, key: KeyEvent) -> EntryAction {
+    /// Handles a key; while the order is being placed, keys wait.
+    pub fn handle_key(&mut self, key: KeyEvent) -> Handled {
+        if self.placing {
+            return Some(Vec::new());
+        }
+        if !keymap::listed(BINDINGS, &key) {
+            return None;
+        }
+        Some(match self.edit_key(key) {
+            EntryAction::Cancel if self.dirty() => vec![Action::Open(Overlay::Confirm(Confirm {
+                question: "Discard this order?".to_owned(),
+                on_yes: OnYes::Discard,
+            }))],
+            EntryAction::Cancel => vec![Action::Close],
+            EntryAction::None => Vec::new(),
+            EntryAction::Search(request) | EntryAction::Place(request) => {
+                vec![Action::Run(request)]
+            }
+        })
+    }
+
+    fn edit_key(&mut self, key: KeyEvent) -> EntryAction {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
             KeyCode::Esc => return EntryAction::Cancel,

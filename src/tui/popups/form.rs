@@ -2,13 +2,22 @@
 //! the field, input kept on error.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Span;
+use ratatui::widgets::Paragraph;
 use ratatui_textarea::TextArea;
 
-use super::request::Request;
+use super::Overlay;
+use super::confirm::{Confirm, OnYes};
 use crate::money::format_cents;
 use crate::service::{
     Error, NewProduct, NewUser, Product, ProductChanges, UserChanges, UserRow, validate,
 };
+use crate::tui::action::{Action, Handled};
+use crate::tui::keymap::{self, BACK_TAB, Bindings, DOWN, ENTER, ESC, Key, TAB, UP, bind};
+use crate::tui::request::Request;
+use crate::tui::widgets::{Look, centered, input_box, popup};
 
 /// What a form creates or changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +33,7 @@ pub enum FormKind {
 }
 
 /// One labelled input.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Field {
     /// The label, which is also the name errors use for it.
     pub label: &'static str,
@@ -56,9 +65,18 @@ impl Field {
     }
 }
 
+/// The keys of a form.
+pub const BINDINGS: Bindings = &[
+    bind(&[TAB, BACK_TAB, UP, DOWN], "field"),
+    bind(&[ENTER], "next / save"),
+    bind(&[Key::Ctrl('s')], "save"),
+    bind(&[ESC], "cancel"),
+    bind(&[Key::Typing], "edits"),
+];
+
 /// What a key did to the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FormAction {
+enum FormAction {
     /// Nothing beyond editing.
     None,
     /// Submit it.
@@ -68,7 +86,7 @@ pub enum FormAction {
 }
 
 /// A form.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Form {
     /// What it is for.
     pub kind: FormKind,
@@ -162,8 +180,27 @@ impl Form {
     }
 
     /// Handles a key: Tab / Shift-Tab / Up / Down move between fields, Enter moves on or
-    /// submits from the last field, Ctrl-S submits, Esc cancels; anything else edits.
-    pub fn handle_key(&mut self, key: KeyEvent) -> FormAction {
+    /// submits from the last field, Ctrl-S submits, Esc cancels (asking first when something
+    /// was typed); typing edits. While saving, keys wait.
+    pub fn handle_key(&mut self, key: KeyEvent) -> Handled {
+        if self.saving {
+            return Some(Vec::new());
+        }
+        if !keymap::listed(BINDINGS, &key) {
+            return None;
+        }
+        Some(match self.edit_key(key) {
+            FormAction::Cancel if self.dirty() => vec![Action::Open(Overlay::Confirm(Confirm {
+                question: "Discard what you typed?".to_owned(),
+                on_yes: OnYes::Discard,
+            }))],
+            FormAction::Cancel => vec![Action::Close],
+            FormAction::Submit => self.submit().map(Action::Run).into_iter().collect(),
+            FormAction::None => Vec::new(),
+        })
+    }
+
+    fn edit_key(&mut self, key: KeyEvent) -> FormAction {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
             KeyCode::Esc => return FormAction::Cancel,
@@ -289,5 +326,44 @@ impl Form {
             FormKind::NewUser | FormKind::NewProduct => format!("Created {what} {id}."),
             _ => format!("Saved {what} {id}."),
         }
+    }
+
+    /// Draws the form.
+    pub fn draw(&self, look: &Look, frame: &mut Frame, area: Rect) {
+        let theme = look.theme;
+        let height = self.fields.len() as u16 * 4 + 3;
+        let inner = popup(&self.title(), theme, frame, centered(area, 64, height));
+        let mut constraints: Vec<Constraint> = self
+            .fields
+            .iter()
+            .flat_map(|_| [Constraint::Length(3), Constraint::Length(1)])
+            .collect();
+        constraints.push(Constraint::Length(1));
+        let rows = Layout::vertical(constraints).split(inner);
+        for (i, field) in self.fields.iter().enumerate() {
+            let focused = i == self.focus && !self.saving;
+            input_box(
+                field.label,
+                &field.input,
+                focused,
+                theme,
+                frame,
+                rows[i * 2],
+            );
+            let note = match &field.error {
+                Some(e) => Span::styled(format!("  ✗ {e}"), theme.error()),
+                None => Span::styled(format!("  {}", field.hint), theme.dim()),
+            };
+            frame.render_widget(Paragraph::new(note), rows[i * 2 + 1]);
+        }
+        let foot = if self.saving {
+            Span::styled("  saving…", theme.dim())
+        } else {
+            Span::styled(
+                "  Ctrl-S or Enter on the last field saves · Esc cancels",
+                theme.dim(),
+            )
+        };
+        frame.render_widget(Paragraph::new(foot), rows[self.fields.len() * 2]);
     }
 }

@@ -1,0 +1,102 @@
+//! The `order_events` outbox, newest first, with the selected event's payload.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Span;
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row};
+
+use crate::service::OrderEvent;
+use crate::tui::action::{Action, Handled};
+use crate::tui::keymap::{Bindings, DOWN, ESC, UP, bind, ch};
+use crate::tui::widgets::{ListView, Look, draw_table, popup, right};
+
+/// The keys of the events popup.
+pub const BINDINGS: Bindings = &[
+    bind(&[UP, DOWN, ch('j'), ch('k')], "select"),
+    bind(&[ESC, ch('q')], "close"),
+];
+
+/// The events popup.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Events {
+    /// The newest events, once loaded.
+    pub rows: Option<Vec<OrderEvent>>,
+    /// The selected one.
+    pub selected: usize,
+}
+
+impl Events {
+    /// Handles a key.
+    pub fn handle_key(&mut self, key: KeyEvent) -> Handled {
+        let len = self.rows.as_ref().map_or(0, Vec::len);
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') => return Some(vec![Action::Close]),
+            KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.selected = (self.selected + 1).min(len.saturating_sub(1));
+            }
+            _ => return None,
+        }
+        Some(Vec::new())
+    }
+
+    /// Draws the list and the payload.
+    pub fn draw(&self, look: &Look, frame: &mut Frame, area: Rect) {
+        let theme = look.theme;
+        let inner = popup(
+            "Order events (the outbox), newest first",
+            theme,
+            frame,
+            area,
+        );
+        let Some(rows) = &self.rows else {
+            frame.render_widget(Paragraph::new(Span::styled("Loading…", theme.dim())), inner);
+            return;
+        };
+        let [list, payload] = inner.layout(&Layout::horizontal([
+            Constraint::Length(46),
+            Constraint::Fill(1),
+        ]));
+        let table_rows = rows
+            .iter()
+            .map(|e| {
+                Row::new(vec![
+                    right(e.order_id.to_string()),
+                    Cell::from(e.event_type.trim_start_matches("order_").to_owned()),
+                    Cell::from(look.zone.format(&e.created_at, "%m-%d %H:%M")),
+                ])
+            })
+            .collect();
+        draw_table(
+            frame,
+            list,
+            theme,
+            ListView {
+                block: Block::new(),
+                header: &["order", "event", "when"],
+                widths: &[
+                    Constraint::Length(6),
+                    Constraint::Length(14),
+                    Constraint::Length(11),
+                ],
+                rows: table_rows,
+                selected: Some(self.selected),
+                empty: "No events yet.",
+            },
+        );
+        let text = rows
+            .get(self.selected)
+            .map(|e| serde_json::to_string_pretty(&e.payload).unwrap_or_default())
+            .unwrap_or_default();
+        frame.render_widget(
+            Paragraph::new(text).block(
+                Block::new()
+                    .borders(Borders::LEFT)
+                    .border_style(theme.dim())
+                    .title(Span::styled(" payload ", theme.header())),
+            ),
+            payload,
+        );
+    }
+}
