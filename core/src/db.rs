@@ -2,12 +2,9 @@
 //! that counts every statement and feeds the SQL log, and the transaction helper that records the
 //! BEGIN, COMMIT and ROLLBACK which SeaORM's metric callback never reports.
 
-use std::cell::Cell;
-use std::future::Future;
 use std::ops::Deref;
 use std::str::FromStr;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, SubsecRound, Utc};
@@ -15,14 +12,17 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait as _, Values,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait as _,
 };
 
 mod connect_errors;
+mod record;
 mod startup;
 
 pub use connect_errors::connect_reason;
 use connect_errors::{explain_connect, postgres_parts, probe_postgres};
+use record::set_tx;
+pub use record::{Action, Listener, Recorder, SqlEvent, current_action, current_tx, in_action};
 pub use startup::{Inspection, StartError, foreign_tables, inspect, migrate_on_start, row_counts};
 
 /// How long a SQLite connection waits for the writer lock before giving up.
@@ -38,141 +38,6 @@ pub const PING_IF_IDLE_FOR: Duration = Duration::from_millis(500);
 
 /// The source of "now" for everything the service layer writes; tests and the TUI inject one.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
-
-/// Something the database was sent, as the recorder reports it to its listener.
-#[derive(Debug, Clone, Copy)]
-pub enum SqlEvent<'a> {
-    /// A statement reported by SeaORM's metric callback.
-    Statement {
-        /// The SQL text with placeholders.
-        sql: &'a str,
-        /// The bound values, if any.
-        values: Option<&'a Values>,
-        /// How long it took.
-        elapsed: Duration,
-        /// Whether the database refused it.
-        failed: bool,
-    },
-    /// A transaction began (`BEGIN`, or `BEGIN IMMEDIATE` on SQLite).
-    Begin {
-        /// The statement text as sent.
-        sql: &'static str,
-        /// How long it took.
-        elapsed: Duration,
-        /// Whether it failed.
-        failed: bool,
-    },
-    /// A transaction was committed.
-    Commit {
-        /// How long it took.
-        elapsed: Duration,
-        /// Whether it failed.
-        failed: bool,
-    },
-    /// A transaction was rolled back, explicitly or because it was dropped unfinished.
-    Rollback {
-        /// How long it took (zero when it was dropped: the driver rolls back in the background).
-        elapsed: Duration,
-        /// True when the transaction was dropped rather than rolled back by the code.
-        on_drop: bool,
-    },
-}
-
-/// The user action a piece of database work is done for, as the SQL log shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Action {
-    /// A number unique in this process.
-    pub id: u64,
-    /// What the user did ("place order for user 1").
-    pub label: Arc<str>,
-}
-
-struct Scope {
-    action: Action,
-    tx: Cell<Option<u64>>,
-}
-
-tokio::task_local! {
-    static SCOPE: Scope;
-}
-
-static NEXT_ACTION: AtomicU64 = AtomicU64::new(1);
-static NEXT_TX: AtomicU64 = AtomicU64::new(1);
-
-/// Runs `work` as one user action: every statement it sends is tagged with the action (and
-/// with its transaction, inside one) in the SQL log. SeaORM's metric callback knows neither, so
-/// they travel in a task-local.
-pub async fn in_action<F: Future>(label: impl Into<Arc<str>>, work: F) -> F::Output {
-    let scope = Scope {
-        action: Action {
-            id: NEXT_ACTION.fetch_add(1, Ordering::Relaxed),
-            label: label.into(),
-        },
-        tx: Cell::new(None),
-    };
-    SCOPE.scope(scope, work).await
-}
-
-/// The action the current task works for, if any.
-#[must_use]
-pub fn current_action() -> Option<Action> {
-    SCOPE.try_with(|s| s.action.clone()).ok()
-}
-
-/// The transaction the current task has open, if any.
-#[must_use]
-pub fn current_tx() -> Option<u64> {
-    SCOPE.try_with(|s| s.tx.get()).ok().flatten()
-}
-
-fn set_tx(tx: Option<u64>) {
-    let _ = SCOPE.try_with(|s| s.tx.set(tx));
-}
-
-/// A listener that sees every [`SqlEvent`] as it happens.
-pub type Listener = Arc<dyn Fn(&SqlEvent<'_>) + Send + Sync>;
-
-/// Counts every round trip to the database and hands each one to an optional listener.
-#[derive(Default)]
-pub struct Recorder {
-    statements: AtomicU64,
-    data_statements: AtomicU64,
-    has_listener: AtomicBool,
-    listener: RwLock<Option<Listener>>,
-}
-
-impl Recorder {
-    /// The number of statements sent so far, BEGIN, COMMIT and ROLLBACK included.
-    pub fn statements(&self) -> u64 {
-        self.statements.load(Ordering::Relaxed)
-    }
-
-    /// The number of data statements sent so far: BEGIN, COMMIT and ROLLBACK not included.
-    pub fn data_statements(&self) -> u64 {
-        self.data_statements.load(Ordering::Relaxed)
-    }
-
-    /// Installs (or with `None` removes) the listener.
-    pub fn set_listener(&self, listener: Option<Listener>) {
-        let mut slot = self.listener.write().unwrap_or_else(|e| e.into_inner());
-        self.has_listener
-            .store(listener.is_some(), Ordering::Release);
-        *slot = listener;
-    }
-
-    fn record(&self, event: &SqlEvent<'_>) {
-        self.statements.fetch_add(1, Ordering::Relaxed);
-        if matches!(event, SqlEvent::Statement { .. }) {
-            self.data_statements.fetch_add(1, Ordering::Relaxed);
-        }
-        if self.has_listener.load(Ordering::Acquire) {
-            let slot = self.listener.read().unwrap_or_else(|e| e.into_inner());
-            if let Some(listener) = slot.as_ref() {
-                listener(event);
-            }
-        }
-    }
-}
 
 /// Options for [`connect_with`].
 #[derive(Debug, Clone, Copy, Default)]
@@ -287,7 +152,7 @@ impl Db {
         let start = Instant::now();
         let conn = self.writer.as_ref().unwrap_or(&self.conn);
         let result = conn.begin_with_options(options).await;
-        set_tx(Some(NEXT_TX.fetch_add(1, Ordering::Relaxed)));
+        set_tx(Some(record::next_tx()));
         self.recorder.record(&SqlEvent::Begin {
             sql,
             elapsed: start.elapsed(),
