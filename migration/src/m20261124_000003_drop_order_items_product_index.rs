@@ -3,7 +3,7 @@
 //! The index is in product order, so each line of a new order lands on another, random page of
 //! it, and a SQLite transaction writes every page it changes to the WAL in full: an order of
 //! three lines wrote about 9 pages, 3 of them this index's. Without it workload W1 on SQLite
-//! pinned to one CPU ran about 15% faster (`orderdesk bench`; figures in the README).
+//! pinned to one CPU ran about 15% faster (`orderdesk bench`; figures in docs/performance.md).
 //!
 //! What it served: deleting a product counts the product's order lines and, when there are
 //! none, the foreign key checks again. Without the index both scan `order_items`: on a database of
