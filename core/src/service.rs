@@ -2,6 +2,12 @@
 //!
 //! Inputs are checked before the database is touched; the database's own constraints back the
 //! checks up. Every error names the field it is about and says why.
+//!
+//! One way of exporting: each topic is a private module whose operations and types are
+//! re-exported here (`service::create_order`, `service::Status`). Three are public modules
+//! instead, because their names read only with the module's: `validate` (`validate::price`),
+//! `stepper` (`stepper::begin_cancel_order`) and `seed` (`seed::seed_demo`); nothing is exported
+//! both ways.
 
 mod error;
 mod explain;
