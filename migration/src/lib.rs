@@ -9,6 +9,7 @@ mod m20261124_000003_drop_order_items_product_index;
 mod m20261124_000004_order_ids_without_autoincrement;
 mod m20261202_000005_stock_taken_and_order_stats;
 mod m20261202_000006_search_keys;
+mod steps;
 
 pub use m20261202_000005_stock_taken_and_order_stats::{
     REVENUE_SPLIT_BITS, SALES_SHARDS, STATS_SHARDS,

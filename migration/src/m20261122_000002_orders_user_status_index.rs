@@ -7,6 +7,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::steps::{create_index, drop_index};
+
 pub struct Migration;
 
 impl MigrationName for Migration {
@@ -28,33 +30,18 @@ const NEW: &str = "ix_orders_user_id_status";
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_index(
-                Index::create()
-                    .name(NEW)
-                    .table(Orders::Table)
-                    .col(Orders::UserId)
-                    .col(Orders::Status)
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .drop_index(Index::drop().name(OLD).table(Orders::Table).to_owned())
-            .await
+        create_index(
+            manager,
+            NEW,
+            Orders::Table,
+            [Orders::UserId, Orders::Status],
+        )
+        .await?;
+        drop_index(manager, OLD, Orders::Table).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_index(
-                Index::create()
-                    .name(OLD)
-                    .table(Orders::Table)
-                    .col(Orders::UserId)
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .drop_index(Index::drop().name(NEW).table(Orders::Table).to_owned())
-            .await
+        create_index(manager, OLD, Orders::Table, [Orders::UserId]).await?;
+        drop_index(manager, NEW, Orders::Table).await
     }
 }

@@ -14,6 +14,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::steps::{create_index, drop_index};
+
 pub struct Migration;
 
 impl MigrationName for Migration {
@@ -33,25 +35,10 @@ const INDEX: &str = "ix_order_items_product_id";
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_index(
-                Index::drop()
-                    .name(INDEX)
-                    .table(OrderItems::Table)
-                    .to_owned(),
-            )
-            .await
+        drop_index(manager, INDEX, OrderItems::Table).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_index(
-                Index::create()
-                    .name(INDEX)
-                    .table(OrderItems::Table)
-                    .col(OrderItems::ProductId)
-                    .to_owned(),
-            )
-            .await
+        create_index(manager, INDEX, OrderItems::Table, [OrderItems::ProductId]).await
     }
 }

@@ -21,6 +21,8 @@ use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::big_integer;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, Statement};
 
+use crate::steps::alter;
+
 /// How many rows `order_stats` has: an order's row is its id modulo this. Writers that run at
 /// the same time have ids close together, so with more rows than writers they never wait for
 /// each other's row (docs/performance.md: 16 and 64 measured the same with 32 writers on
@@ -89,18 +91,16 @@ fn zero(column: impl IntoIden) -> ColumnDef {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(OrderItems::Table)
-                    .add_column(
-                        zero(OrderItems::StockTaken)
-                            .check(Expr::col(OrderItems::StockTaken).gte(0))
-                            .to_owned(),
-                    )
-                    .to_owned(),
-            )
-            .await?;
+        let stock_taken = zero(OrderItems::StockTaken)
+            .check(Expr::col(OrderItems::StockTaken).gte(0))
+            .to_owned();
+        alter(
+            manager,
+            Table::alter()
+                .table(OrderItems::Table)
+                .add_column(stock_taken),
+        )
+        .await?;
         run(
             manager,
             "UPDATE order_items SET stock_taken = quantity \
@@ -156,14 +156,13 @@ impl MigrationTrait for Migration {
                 .drop_table(Table::drop().table(table).if_exists().to_owned())
                 .await?;
         }
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(OrderItems::Table)
-                    .drop_column(OrderItems::StockTaken)
-                    .to_owned(),
-            )
-            .await
+        alter(
+            manager,
+            Table::alter()
+                .table(OrderItems::Table)
+                .drop_column(OrderItems::StockTaken),
+        )
+        .await
     }
 }
 

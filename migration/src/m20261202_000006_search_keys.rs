@@ -9,6 +9,8 @@
 //! for them. A partial index on the rows without one makes that check free.
 
 use sea_orm_migration::prelude::*;
+
+use crate::steps::{alter, drop_index};
 use sea_orm_migration::schema::text_null;
 
 #[derive(DeriveMigrationName)]
@@ -34,68 +36,52 @@ const PRODUCTS_UNFOLDED: &str = "ix_products_search_key_missing";
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Users::Table)
-                    .add_column(text_null(Users::SearchKey))
-                    .to_owned(),
+        for (table, id, key, index) in [
+            (
+                Users::Table.into_iden(),
+                Users::Id.into_iden(),
+                Users::SearchKey.into_iden(),
+                USERS_UNFOLDED,
+            ),
+            (
+                Products::Table.into_iden(),
+                Products::Id.into_iden(),
+                Products::SearchKey.into_iden(),
+                PRODUCTS_UNFOLDED,
+            ),
+        ] {
+            let column = text_null(key.clone());
+            alter(
+                manager,
+                Table::alter().table(table.clone()).add_column(column),
             )
             .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Products::Table)
-                    .add_column(text_null(Products::SearchKey))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name(USERS_UNFOLDED)
-                    .table(Users::Table)
-                    .col(Users::Id)
-                    .and_where(Expr::col(Users::SearchKey).is_null())
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name(PRODUCTS_UNFOLDED)
-                    .table(Products::Table)
-                    .col(Products::Id)
-                    .and_where(Expr::col(Products::SearchKey).is_null())
-                    .to_owned(),
-            )
-            .await
+            // The rows without a key, found by id.
+            let mut unfolded = Index::create();
+            unfolded.name(index).table(table).col(id);
+            manager
+                .create_index(unfolded.and_where(Expr::col(key).is_null()).take())
+                .await?;
+        }
+        Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for (index, table) in [
-            (USERS_UNFOLDED, Users::Table.into_iden()),
-            (PRODUCTS_UNFOLDED, Products::Table.into_iden()),
-        ] {
-            manager
-                .drop_index(Index::drop().name(index).table(table).to_owned())
-                .await?;
-        }
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Users::Table)
-                    .drop_column(Users::SearchKey)
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Products::Table)
-                    .drop_column(Products::SearchKey)
-                    .to_owned(),
-            )
-            .await
+        drop_index(manager, USERS_UNFOLDED, Users::Table).await?;
+        drop_index(manager, PRODUCTS_UNFOLDED, Products::Table).await?;
+        alter(
+            manager,
+            Table::alter()
+                .table(Users::Table)
+                .drop_column(Users::SearchKey),
+        )
+        .await?;
+        alter(
+            manager,
+            Table::alter()
+                .table(Products::Table)
+                .drop_column(Products::SearchKey),
+        )
+        .await
     }
 }

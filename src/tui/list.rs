@@ -4,12 +4,18 @@
 use std::fmt::Write as _;
 
 use crossterm::event::KeyCode;
+use ratatui::layout::Constraint;
+use ratatui::widgets::Row;
 
 use super::action::{Action, Ctx, Handled};
 use super::keymap::{Binding, DOWN, END, HOME, PAGE_DOWN, PAGE_UP, UP, bind, ch};
 use super::popups::Overlay;
+use super::popups::confirm::{Confirm, OnYes};
 use super::popups::filter::Filter;
+use super::popups::form::Form;
 use super::request::Request;
+use super::theme::Theme;
+use super::widgets::{ListView, list_block};
 
 /// Whether a list's current page is being fetched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +63,46 @@ pub trait ListScreen {
     /// `/`: the filter popup, starting from the current filter.
     fn open_filter(&mut self) -> Action {
         Action::Open(Overlay::Filter(Filter::new(&self.page_mut().filter)))
+    }
+
+    /// The keys every list shares: the moves and `/` (`None` for other keys).
+    fn list_key(&mut self, key: KeyCode, ctx: &Ctx) -> Handled {
+        if key == KeyCode::Char('/') {
+            return Some(vec![self.open_filter()]);
+        }
+        self.move_key(key, ctx)
+    }
+}
+
+/// A list whose rows are edited in forms: how to make each form and the delete question.
+pub struct Editing<T> {
+    /// The form for a new row.
+    pub new: fn() -> Form,
+    /// The form that edits a row.
+    pub edit: fn(&T) -> Form,
+    /// The question before deleting a row, and the request that deletes it.
+    pub delete: fn(&T) -> (String, Request),
+}
+
+impl<T> Editing<T> {
+    /// `n` new, `e` edit, `d` delete (asks); `None` for other keys. Without a row, `e` and `d`
+    /// do nothing.
+    #[must_use]
+    pub fn key(&self, key: KeyCode, selected: Option<&T>) -> Handled {
+        let action = match (key, selected) {
+            (KeyCode::Char('n'), _) => Action::Open(Overlay::Form((self.new)())),
+            (KeyCode::Char('e'), Some(row)) => Action::Open(Overlay::Form((self.edit)(row))),
+            (KeyCode::Char('d'), Some(row)) => {
+                let (question, request) = (self.delete)(row);
+                Action::Open(Overlay::Confirm(Confirm {
+                    question,
+                    on_yes: OnYes::Run(request),
+                }))
+            }
+            (KeyCode::Char('e' | 'd'), None) => return Some(Vec::new()),
+            _ => return None,
+        };
+        Some(vec![action])
     }
 }
 
@@ -197,12 +243,27 @@ impl<T> Page<T> {
         title
     }
 
-    /// What an empty page says: `empty` once fetched, else that it is loading.
+    /// The page as a table in a box titled `title`, with the selection, saying `empty` (or
+    /// that it is loading) when it has no rows.
     #[must_use]
-    pub fn empty_text(&self, empty: &'static str) -> &'static str {
-        match self.loading {
-            Loading::Done => empty,
-            _ => "Loading…",
+    pub fn table<'a>(
+        &self,
+        title: String,
+        theme: Theme,
+        (header, widths): (&'a [&'static str], &'a [Constraint]),
+        rows: Vec<Row<'a>>,
+        empty: &'static str,
+    ) -> ListView<'a> {
+        ListView {
+            block: list_block(title, theme),
+            header,
+            widths,
+            rows,
+            selected: Some(self.selected),
+            empty: match self.loading {
+                Loading::Done => empty,
+                _ => "Loading…",
+            },
         }
     }
 }

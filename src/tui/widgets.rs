@@ -193,6 +193,32 @@ pub fn textwrap_lines(text: &str, width: u16) -> Vec<String> {
     lines
 }
 
+/// "Loading…", dim, in `area`.
+pub fn loading(theme: Theme, frame: &mut Frame, area: Rect) {
+    frame.render_widget(Paragraph::new(Span::styled("Loading…", theme.dim())), area);
+}
+
+/// The line under a question that says which keys answer it: each answer's keys (`y / Enter`)
+/// then what it does, three spaces between answers; an answer without keys is plain text.
+#[must_use]
+pub fn answers(theme: Theme, answers: &[(&[&'static str], &'static str)]) -> Line<'static> {
+    let mut spans = Vec::new();
+    for (i, (keys, what)) in answers.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw("   "));
+        }
+        for (k, key) in keys.iter().enumerate() {
+            if k > 0 {
+                spans.push(Span::raw(" / "));
+            }
+            spans.push(Span::styled(*key, theme.key()));
+        }
+        let space = if keys.is_empty() { "" } else { " " };
+        spans.push(Span::raw(format!("{space}{what}")));
+    }
+    Line::from(spans)
+}
+
 /// A question in a small popup, with the line that says which keys answer it.
 pub fn question(question: &str, answers: Line<'_>, theme: Theme, frame: &mut Frame, area: Rect) {
     let width = (question.chars().count().max(answers.width()) as u16 + 4).clamp(30, 70);

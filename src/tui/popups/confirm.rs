@@ -3,12 +3,11 @@
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
 
 use crate::tui::action::{Action, Ctx, Handled};
 use crate::tui::keymap::{Bindings, ENTER, ESC, Key, bind, ch};
 use crate::tui::request::Request;
-use crate::tui::widgets::{Look, question};
+use crate::tui::widgets::{Look, answers, question};
 
 /// The keys of a question.
 pub const BINDINGS: Bindings = &[
@@ -55,18 +54,24 @@ impl Confirm {
 
     /// Draws the question.
     pub fn draw(&self, look: &Look, frame: &mut Frame, area: Rect) {
-        let key = look.theme.key();
-        let answers = Line::from(vec![
-            Span::styled("y", key),
-            Span::raw(" / "),
-            Span::styled("Enter", key),
-            Span::raw(" yes   "),
-            Span::styled("n", key),
-            Span::raw(" / "),
-            Span::styled("Esc", key),
-            Span::raw(" no"),
-        ]);
+        let answers = answers(
+            look.theme,
+            &[(&["y", "Enter"], "yes"), (&["n", "Esc"], "no")],
+        );
         question(&self.question, answers, look.theme, frame, area);
+    }
+}
+
+/// Esc on a form: asks before `dirty` input is thrown away, else closes it.
+#[must_use]
+pub fn discard_or_close(dirty: bool, question: &str) -> Vec<Action> {
+    if dirty {
+        vec![Action::Open(super::Overlay::Confirm(Confirm {
+            question: question.to_owned(),
+            on_yes: OnYes::Discard,
+        }))]
+    } else {
+        vec![Action::Close]
     }
 }
 
@@ -88,15 +93,13 @@ pub fn demo_offer_key(key: KeyEvent, ctx: &Ctx) -> Vec<Action> {
 
 /// Draws the demo offer.
 pub fn draw_demo_offer(look: &Look, frame: &mut Frame, area: Rect) {
-    let key = look.theme.key();
-    let answers = Line::from(vec![
-        Span::styled("d", key),
-        Span::raw(" / "),
-        Span::styled("y", key),
-        Span::raw(" / "),
-        Span::styled("Enter", key),
-        Span::raw(" load it   any other key starts empty"),
-    ]);
+    let answers = answers(
+        look.theme,
+        &[
+            (&["d", "y", "Enter"], "load it"),
+            (&[], "any other key starts empty"),
+        ],
+    );
     question(
         "The database is empty. Load the demo data?",
         answers,

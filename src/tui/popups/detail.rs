@@ -14,7 +14,7 @@ use crate::tui::keymap::{Bindings, DOWN, ENTER, ESC, UP, bind, ch};
 use crate::tui::popups::Overlay;
 use crate::tui::request::Request;
 use crate::tui::screens::orders::{ask_cancel, ask_next_status};
-use crate::tui::widgets::{Look, popup};
+use crate::tui::widgets::{Look, loading, popup};
 
 /// The keys of the order detail.
 pub const BINDINGS: Bindings = &[
@@ -73,7 +73,7 @@ impl Detail {
         let (theme, zone) = (look.theme, look.zone);
         let inner = popup(&format!("Order {}", self.id), theme, frame, area);
         let Some(d) = &self.order else {
-            frame.render_widget(Paragraph::new(Span::styled("Loading…", theme.dim())), inner);
+            loading(theme, frame, inner);
             return;
         };
         let o = &d.order;

@@ -6,11 +6,10 @@ mod draw;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
-use super::Overlay;
-use super::confirm::{Confirm, OnYes};
+use super::confirm::discard_or_close;
 use crate::service::{Error, NewOrder, NewOrderItem, Product, Status, UserRow, validate};
 use crate::tui::action::{Action, Handled};
-use crate::tui::keymap::{self, BACK_TAB, Bindings, DOWN, ENTER, ESC, Key, TAB, UP, bind};
+use crate::tui::keymap::{BACK_TAB, Bindings, DOWN, ENTER, ESC, Key, TAB, UP, bind};
 use crate::tui::request::Request;
 
 /// Which part of the form has focus.
@@ -179,15 +178,8 @@ impl OrderEntry {
         if self.placing {
             return Some(Vec::new());
         }
-        if !keymap::listed(BINDINGS, &key) {
-            return None;
-        }
         Some(match self.edit_key(key) {
-            EntryAction::Cancel if self.dirty() => vec![Action::Open(Overlay::Confirm(Confirm {
-                question: "Discard this order?".to_owned(),
-                on_yes: OnYes::Discard,
-            }))],
-            EntryAction::Cancel => vec![Action::Close],
+            EntryAction::Cancel => discard_or_close(self.dirty(), "Discard this order?"),
             EntryAction::None => Vec::new(),
             EntryAction::Search(request) | EntryAction::Place(request) => {
                 vec![Action::Run(request)]

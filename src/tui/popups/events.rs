@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row};
 use crate::service::OrderEvent;
 use crate::tui::action::{Action, Handled};
 use crate::tui::keymap::{Bindings, DOWN, ESC, UP, bind, ch};
-use crate::tui::widgets::{ListView, Look, draw_table, popup, right};
+use crate::tui::widgets::{ListView, Look, draw_table, loading, popup, right};
 
 /// The keys of the events popup.
 pub const BINDINGS: Bindings = &[
@@ -51,7 +51,7 @@ impl Events {
             area,
         );
         let Some(rows) = &self.rows else {
-            frame.render_widget(Paragraph::new(Span::styled("Loading…", theme.dim())), inner);
+            loading(theme, frame, inner);
             return;
         };
         let [list, payload] = inner.layout(&Layout::horizontal([

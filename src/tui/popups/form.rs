@@ -8,14 +8,13 @@ use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 use ratatui_textarea::TextArea;
 
-use super::Overlay;
-use super::confirm::{Confirm, OnYes};
+use super::confirm::discard_or_close;
 use crate::money::format_cents;
 use crate::service::{
     Error, NewProduct, NewUser, Product, ProductChanges, UserChanges, UserRow, validate,
 };
 use crate::tui::action::{Action, Handled};
-use crate::tui::keymap::{self, BACK_TAB, Bindings, DOWN, ENTER, ESC, Key, TAB, UP, bind};
+use crate::tui::keymap::{BACK_TAB, Bindings, DOWN, ENTER, ESC, Key, TAB, UP, bind};
 use crate::tui::request::Request;
 use crate::tui::widgets::{Look, centered, input_box, popup};
 
@@ -186,15 +185,8 @@ impl Form {
         if self.saving {
             return Some(Vec::new());
         }
-        if !keymap::listed(BINDINGS, &key) {
-            return None;
-        }
         Some(match self.edit_key(key) {
-            FormAction::Cancel if self.dirty() => vec![Action::Open(Overlay::Confirm(Confirm {
-                question: "Discard what you typed?".to_owned(),
-                on_yes: OnYes::Discard,
-            }))],
-            FormAction::Cancel => vec![Action::Close],
+            FormAction::Cancel => discard_or_close(self.dirty(), "Discard what you typed?"),
             FormAction::Submit => self.submit().map(Action::Run).into_iter().collect(),
             FormAction::None => Vec::new(),
         })

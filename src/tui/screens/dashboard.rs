@@ -11,7 +11,7 @@ use crate::tui::action::{Action, Ctx, Handled};
 use crate::tui::keymap::{Bindings, bind, ch};
 use crate::tui::list::Loading;
 use crate::tui::request::{Dashboard as Figures, Request};
-use crate::tui::widgets::{Look, list_block};
+use crate::tui::widgets::{Look, list_block, loading};
 
 /// The keys of the dashboard.
 pub const BINDINGS: Bindings = &[bind(&[ch('r')], "refresh")];
@@ -67,7 +67,7 @@ impl Dashboard {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let Some(d) = &self.figures else {
-            frame.render_widget(Paragraph::new(Span::styled("Loading…", theme.dim())), inner);
+            loading(theme, frame, inner);
             return;
         };
         let [top, spark] = inner.layout(&Layout::vertical([

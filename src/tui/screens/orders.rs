@@ -20,7 +20,7 @@ use crate::tui::popups::detail::Detail;
 use crate::tui::popups::entry::OrderEntry;
 use crate::tui::popups::events::Events;
 use crate::tui::request::Request;
-use crate::tui::widgets::{ListView, Look, draw_table, list_block, right};
+use crate::tui::widgets::{Look, draw_table, right};
 
 /// The keys of the orders screen.
 pub const BINDINGS: Bindings = &[
@@ -119,15 +119,14 @@ impl Orders {
 
     /// Handles a key.
     pub fn handle_key(&mut self, key: KeyEvent, ctx: &Ctx) -> Handled {
-        if let Some(moved) = self.move_key(key.code, ctx) {
-            return Some(moved);
+        if let Some(handled) = self.list_key(key.code, ctx) {
+            return Some(handled);
         }
         let selected = self
             .page
             .selected_row()
             .map(|o| (o.order.id, o.order.status));
         let actions = match (key.code, selected) {
-            (KeyCode::Char('/'), _) => vec![self.open_filter()],
             (KeyCode::Char('v'), _) => vec![
                 Action::Open(Overlay::Events(Events::default())),
                 Action::Run(Request::Events),
@@ -203,32 +202,30 @@ impl Orders {
                 ])
             })
             .collect();
-        draw_table(
-            frame,
-            area,
+        let header = [
+            "id",
+            "customer",
+            "status",
+            "items",
+            "total",
+            look.created_header(),
+        ];
+        let widths = [
+            Constraint::Length(7),
+            Constraint::Fill(1),
+            Constraint::Length(9),
+            Constraint::Length(5),
+            Constraint::Length(10),
+            Constraint::Length(16),
+        ];
+        let title = self.page.title("Orders", &extra);
+        let table = (self.page).table(
+            title,
             theme,
-            ListView {
-                block: list_block(self.page.title("Orders", &extra), theme),
-                header: &[
-                    "id",
-                    "customer",
-                    "status",
-                    "items",
-                    "total",
-                    look.created_header(),
-                ],
-                widths: &[
-                    Constraint::Length(7),
-                    Constraint::Fill(1),
-                    Constraint::Length(9),
-                    Constraint::Length(5),
-                    Constraint::Length(10),
-                    Constraint::Length(16),
-                ],
-                rows,
-                selected: Some(self.page.selected),
-                empty: self.page.empty_text("No orders. n starts one."),
-            },
+            (&header, &widths),
+            rows,
+            "No orders. n starts one.",
         );
+        draw_table(frame, area, theme, table);
     }
 }

@@ -1,6 +1,6 @@
 //! The products screen: names, prices and stock, low stock marked.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::widgets::{Cell, Row};
@@ -8,14 +8,12 @@ use ratatui::widgets::{Cell, Row};
 use super::users::list_query;
 use crate::money::format_cents;
 use crate::service::Product;
-use crate::tui::action::{Action, Ctx, Handled};
+use crate::tui::action::{Ctx, Handled};
 use crate::tui::keymap::{Bindings, bind, ch};
-use crate::tui::list::{self, ListScreen, Loading, Page};
-use crate::tui::popups::Overlay;
-use crate::tui::popups::confirm::{Confirm, OnYes};
+use crate::tui::list::{self, Editing, ListScreen, Loading, Page};
 use crate::tui::popups::form::Form;
 use crate::tui::request::Request;
-use crate::tui::widgets::{ListView, Look, draw_table, list_block, right, stock_cell};
+use crate::tui::widgets::{Look, draw_table, right, stock_cell};
 
 /// The keys of the products screen.
 pub const BINDINGS: Bindings = &[
@@ -27,6 +25,16 @@ pub const BINDINGS: Bindings = &[
     bind(&[ch('d')], "delete"),
     list::ENDS,
 ];
+
+/// `n`, `e` and `d`.
+const EDITING: Editing<Product> = Editing {
+    new: Form::new_product,
+    edit: Form::edit_product,
+    delete: |p| {
+        let question = format!("Delete product {} ({})?", p.id, p.name);
+        (question, Request::DeleteProduct(p.id))
+    },
+};
 
 /// The products screen.
 #[derive(Debug, Clone, Default)]
@@ -55,22 +63,8 @@ impl ListScreen for Products {
 impl Products {
     /// Handles a key.
     pub fn handle_key(&mut self, key: KeyEvent, ctx: &Ctx) -> Handled {
-        if let Some(moved) = self.move_key(key.code, ctx) {
-            return Some(moved);
-        }
-        let selected = self.page.selected_row().cloned();
-        let action = match (key.code, selected) {
-            (KeyCode::Char('/'), _) => self.open_filter(),
-            (KeyCode::Char('n'), _) => Action::Open(Overlay::Form(Form::new_product())),
-            (KeyCode::Char('e'), Some(p)) => Action::Open(Overlay::Form(Form::edit_product(&p))),
-            (KeyCode::Char('d'), Some(p)) => Action::Open(Overlay::Confirm(Confirm {
-                question: format!("Delete product {} ({})?", p.id, p.name),
-                on_yes: OnYes::Run(Request::DeleteProduct(p.id)),
-            })),
-            (KeyCode::Char('e' | 'd'), None) => return Some(Vec::new()),
-            _ => return None,
-        };
-        Some(vec![action])
+        self.list_key(key.code, ctx)
+            .or_else(|| EDITING.key(key.code, self.page.selected_row()))
     }
 
     /// Draws the list.
@@ -88,23 +82,15 @@ impl Products {
                 ])
             })
             .collect();
-        draw_table(
-            frame,
-            area,
-            look.theme,
-            ListView {
-                block: list_block(self.page.title("Products", ""), look.theme),
-                header: &["id", "name", "price", "stock"],
-                widths: &[
-                    Constraint::Length(6),
-                    Constraint::Fill(1),
-                    Constraint::Length(12),
-                    Constraint::Length(9),
-                ],
-                rows,
-                selected: Some(self.page.selected),
-                empty: self.page.empty_text("No products. n adds one."),
-            },
-        );
+        let widths = [
+            Constraint::Length(6),
+            Constraint::Fill(1),
+            Constraint::Length(12),
+            Constraint::Length(9),
+        ];
+        let columns = (&["id", "name", "price", "stock"][..], &widths[..]);
+        let title = self.page.title("Products", "");
+        let table = (self.page).table(title, look.theme, columns, rows, "No products. n adds one.");
+        draw_table(frame, area, look.theme, table);
     }
 }

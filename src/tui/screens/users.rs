@@ -8,12 +8,10 @@ use ratatui::widgets::{Cell, Row};
 use crate::service::{ListQuery, UserRow};
 use crate::tui::action::{Action, Ctx, Handled};
 use crate::tui::keymap::{Bindings, ENTER, bind, ch};
-use crate::tui::list::{self, ListScreen, Loading, Page};
-use crate::tui::popups::Overlay;
-use crate::tui::popups::confirm::{Confirm, OnYes};
+use crate::tui::list::{self, Editing, ListScreen, Loading, Page};
 use crate::tui::popups::form::Form;
 use crate::tui::request::Request;
-use crate::tui::widgets::{ListView, Look, draw_table, list_block, right};
+use crate::tui::widgets::{Look, draw_table, right};
 
 /// The keys of the users screen.
 pub const BINDINGS: Bindings = &[
@@ -26,6 +24,16 @@ pub const BINDINGS: Bindings = &[
     bind(&[ch('d')], "delete"),
     list::ENDS,
 ];
+
+/// `n`, `e` and `d`.
+const EDITING: Editing<UserRow> = Editing {
+    new: Form::new_user,
+    edit: Form::edit_user,
+    delete: |u| {
+        let question = format!("Delete user {} ({})?", u.id, u.email);
+        (question, Request::DeleteUser(u.id))
+    },
+};
 
 /// The users screen.
 #[derive(Debug, Clone, Default)]
@@ -64,23 +72,18 @@ impl ListScreen for Users {
 impl Users {
     /// Handles a key.
     pub fn handle_key(&mut self, key: KeyEvent, ctx: &Ctx) -> Handled {
-        if let Some(moved) = self.move_key(key.code, ctx) {
-            return Some(moved);
+        if let Some(handled) = self.list_key(key.code, ctx) {
+            return Some(handled);
         }
-        let selected = self.page.selected_row().cloned();
-        let action = match (key.code, selected) {
-            (KeyCode::Char('/'), _) => self.open_filter(),
-            (KeyCode::Char('n'), _) => Action::Open(Overlay::Form(Form::new_user())),
-            (KeyCode::Char('e'), Some(u)) => Action::Open(Overlay::Form(Form::edit_user(&u))),
-            (KeyCode::Char('d'), Some(u)) => Action::Open(Overlay::Confirm(Confirm {
-                question: format!("Delete user {} ({})?", u.id, u.email),
-                on_yes: OnYes::Run(Request::DeleteUser(u.id)),
-            })),
-            (KeyCode::Enter, Some(u)) => Action::OrdersOf(u),
-            (KeyCode::Char('e' | 'd') | KeyCode::Enter, None) => return Some(Vec::new()),
-            _ => return None,
-        };
-        Some(vec![action])
+        match key.code {
+            KeyCode::Enter => Some(
+                self.page
+                    .selected_row()
+                    .map(|u| vec![Action::OrdersOf(u.clone())])
+                    .unwrap_or_default(),
+            ),
+            code => EDITING.key(code, self.page.selected_row()),
+        }
     }
 
     /// Draws the list.
@@ -99,24 +102,22 @@ impl Users {
                 ])
             })
             .collect();
-        draw_table(
-            frame,
-            area,
+        let header = ["id", "email", "name", "orders", look.created_header()];
+        let widths = [
+            Constraint::Length(6),
+            Constraint::Fill(3),
+            Constraint::Fill(2),
+            Constraint::Length(6),
+            Constraint::Length(16),
+        ];
+        let title = self.page.title("Users", "");
+        let table = (self.page).table(
+            title,
             look.theme,
-            ListView {
-                block: list_block(self.page.title("Users", ""), look.theme),
-                header: &["id", "email", "name", "orders", look.created_header()],
-                widths: &[
-                    Constraint::Length(6),
-                    Constraint::Fill(3),
-                    Constraint::Fill(2),
-                    Constraint::Length(6),
-                    Constraint::Length(16),
-                ],
-                rows,
-                selected: Some(self.page.selected),
-                empty: self.page.empty_text("No users. n adds one."),
-            },
+            (&header, &widths),
+            rows,
+            "No users. n adds one.",
         );
+        draw_table(frame, area, look.theme, table);
     }
 }

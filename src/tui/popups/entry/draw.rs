@@ -12,6 +12,31 @@ use crate::money::format_cents;
 use crate::service::Status;
 use crate::tui::widgets::{ListView, Look, draw_table, input_box, popup, right, stock_cell};
 
+/// A pick list's title, column headers and widths.
+type Pick = (&'static str, [&'static str; 3], [Constraint; 3]);
+
+/// The customers matching what was typed.
+const CUSTOMERS: Pick = (
+    "Customers (Enter picks)",
+    ["email", "name", ""],
+    [
+        Constraint::Fill(3),
+        Constraint::Fill(2),
+        Constraint::Length(10),
+    ],
+);
+
+/// The products matching what was typed.
+const PRODUCTS: Pick = (
+    "Products (Enter picks)",
+    ["product", "price", "stock"],
+    [
+        Constraint::Fill(1),
+        Constraint::Length(10),
+        Constraint::Length(9),
+    ],
+);
+
 impl OrderEntry {
     /// Draws order entry.
     pub fn draw(&self, look: &Look, frame: &mut Frame, area: Rect) {
@@ -71,42 +96,26 @@ impl OrderEntry {
         let picking_users = entry.focus == EntryFocus::Customer && !entry.users.is_empty();
         let picking_products = entry.focus == EntryFocus::Product && !entry.products.is_empty();
         if picking_users || picking_products {
-            let (title, header, widths, rows): (_, &[&str], _, Vec<Row>) = if picking_users {
+            let ((title, header, widths), rows): (Pick, Vec<Row>) = if picking_users {
                 let rows = entry.users.iter().map(|u| {
+                    let orders = right(format!("{} orders", u.order_count));
                     Row::new(vec![
-                        Cell::from(u.email.clone()),
-                        Cell::from(u.full_name.clone()),
-                        right(format!("{} orders", u.order_count)),
+                        u.email.clone().into(),
+                        u.full_name.clone().into(),
+                        orders,
                     ])
                 });
-                (
-                    "Customers (Enter picks)",
-                    &["email", "name", ""],
-                    [
-                        Constraint::Fill(3),
-                        Constraint::Fill(2),
-                        Constraint::Length(10),
-                    ],
-                    rows.collect(),
-                )
+                (CUSTOMERS, rows.collect())
             } else {
                 let rows = entry.products.iter().map(|p| {
+                    let price = right(format_cents(p.price_cents));
                     Row::new(vec![
-                        Cell::from(p.name.clone()),
-                        right(format_cents(p.price_cents)),
+                        p.name.clone().into(),
+                        price,
                         stock_cell(p.stock, theme),
                     ])
                 });
-                (
-                    "Products (Enter picks)",
-                    &["product", "price", "stock"],
-                    [
-                        Constraint::Fill(1),
-                        Constraint::Length(10),
-                        Constraint::Length(9),
-                    ],
-                    rows.collect(),
-                )
+                (PRODUCTS, rows.collect())
             };
             draw_table(
                 frame,
@@ -114,7 +123,7 @@ impl OrderEntry {
                 theme,
                 ListView {
                     block: Block::new().title(Span::styled(title, theme.header())),
-                    header,
+                    header: &header,
                     widths: &widths,
                     rows,
                     selected: Some(entry.pick),
