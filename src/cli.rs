@@ -110,6 +110,13 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Serve the HTTP API (JSON, the same operations and shapes as --json) until Ctrl-C or
+    /// SIGTERM; without authentication it listens on loopback only
+    Serve {
+        /// The address to listen on
+        #[arg(long, value_name = "ADDR", default_value = crate::serve::DEFAULT_BIND)]
+        bind: std::net::SocketAddr,
+    },
     /// Say which database orderdesk would open and why, whether it answers, its server
     /// version, migrations and row counts; exit 1 when something is wrong (nothing is written)
     Doctor,

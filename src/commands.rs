@@ -198,6 +198,7 @@ pub async fn run(cli: Cli, command: Command) -> Result<()> {
                     Command::Order(cmd) => order::run(&db, &out, cmd).await,
                     Command::Stats { recount } => admin::stats(&db, &out, recount).await,
                     Command::Events { order, follow } => order::events(&db, order, follow).await,
+                    Command::Serve { bind } => admin::serve(&db, bind).await,
                     Command::Stress {
                         user,
                         product,

@@ -6,6 +6,7 @@ pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod serve;
 pub mod tui;
 
 pub use orderdesk_core::{db, entity, fold, money, service, sql_log, zone};

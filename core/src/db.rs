@@ -93,6 +93,14 @@ impl Db {
         &self.conn
     }
 
+    /// Whether the database answers: a ping on a pooled connection (no statement is logged).
+    ///
+    /// # Errors
+    /// The database does not answer.
+    pub async fn ping(&self) -> Result<(), DbErr> {
+        self.conn.ping().await
+    }
+
     /// Which database this is, in a few words for a header: `sqlite · shop.db` (the file's
     /// name) or `postgres · host:port/database` (no user, no password).
     #[must_use]

@@ -220,6 +220,19 @@ pub(super) fn seed_text(r: &SeedReport) -> String {
     )
 }
 
+/// `orderdesk serve`: says where it listens (on stderr), serves until Ctrl-C or SIGTERM.
+pub(super) async fn serve(db: &Db, bind: std::net::SocketAddr) -> Result<()> {
+    let listening = |at: std::net::SocketAddr| {
+        eprintln!(
+            "orderdesk serve: listening on http://{at} ({}); no authentication, so loopback only; Ctrl-C stops",
+            db.label()
+        );
+    };
+    crate::serve::serve(db.clone(), bind, listening, crate::serve::stop_signal())
+        .await
+        .map_err(|e| CommandError::Failed(format!("serve: {e}")))
+}
+
 pub(super) async fn stats(db: &Db, out: &Output, recount: bool) -> Result<()> {
     let s = if recount {
         service::recount_stats(db).await?

@@ -11,6 +11,7 @@ mod contention;
 mod crash;
 mod orders;
 mod readme;
+mod serve;
 mod trust;
 
 use assert_cmd::Command;

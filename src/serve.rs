@@ -1,0 +1,141 @@
+//! `orderdesk serve`: the HTTP API (axum) over the core's service functions, as thin as the
+//! command line. JSON in and out in the `--json` shapes; one error shape (`serve/error.rs`);
+//! every request body, query and path id refused with its own 4xx before a service is called
+//! (`serve/extract.rs`). It imports nothing from the TUI (a test checks).
+
+pub mod error;
+pub mod extract;
+mod health;
+mod orders;
+mod products;
+mod users;
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{Method, StatusCode, Uri};
+use axum::routing::{get, post};
+use tokio::net::TcpListener;
+
+use crate::db::Db;
+use error::ApiError;
+
+/// Where `serve` listens unless told: the learning version's port, on loopback.
+pub const DEFAULT_BIND: &str = "127.0.0.1:8021";
+
+/// The API's routes over `db`.
+pub fn router(db: Db) -> Router {
+    Router::new()
+        .route("/health", get(health::health))
+        .route("/stats", get(health::stats))
+        .route("/users", post(users::create).get(users::list))
+        .route(
+            "/users/{id}",
+            get(users::show).patch(users::update).delete(users::delete),
+        )
+        .route("/users/{id}/orders", get(users::orders))
+        .route("/products", post(products::create).get(products::list))
+        .route(
+            "/products/{id}",
+            get(products::show)
+                .patch(products::update)
+                .delete(products::delete),
+        )
+        .route("/orders", post(orders::create).get(orders::list))
+        .route("/place_order", post(orders::create))
+        .route("/orders/{id}", get(orders::show).delete(orders::cancel))
+        .route(
+            "/orders/{id}/status",
+            axum::routing::patch(orders::set_status).put(orders::set_status),
+        )
+        .route("/orders/{id}/cancel", post(orders::cancel))
+        .route("/events", get(orders::events))
+        .fallback(no_route)
+        .method_not_allowed_fallback(wrong_method)
+        .layer(DefaultBodyLimit::max(extract::MAX_BODY))
+        .with_state(db)
+}
+
+async fn no_route(method: Method, uri: Uri) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        None,
+        format!("no route {method} {}", uri.path()),
+    )
+}
+
+async fn wrong_method(method: Method, uri: Uri) -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        None,
+        format!("{} does not take {method}", uri.path()),
+    )
+}
+
+/// Why `serve` will not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// Without authentication the API listens on loopback only.
+    #[error(
+        "refusing to listen on {0} without authentication: serve runs open, so only on a \
+         loopback address (127.0.0.1, ::1 or localhost)"
+    )]
+    NotLoopback(SocketAddr),
+    /// The address is taken or cannot be used.
+    #[error("cannot listen on {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+    /// The server stopped with an error.
+    #[error("serving: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Listens on `bind` and serves `db` until `shutdown` completes, then finishes the requests in
+/// flight. `listening` is told the address (the port, when `bind` asked for port 0).
+///
+/// # Errors
+/// A non-loopback address (the API has no authentication yet), an address that cannot be
+/// bound, or a failure while serving.
+pub async fn serve(
+    db: Db,
+    bind: SocketAddr,
+    listening: impl FnOnce(SocketAddr),
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    if !bind.ip().is_loopback() {
+        return Err(ServeError::NotLoopback(bind));
+    }
+    let listener = TcpListener::bind(bind)
+        .await
+        .map_err(|e| ServeError::Bind(bind, e))?;
+    listening(listener.local_addr()?);
+    axum::serve(listener, router(db))
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM.
+pub async fn stop_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}

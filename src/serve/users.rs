@@ -1,0 +1,100 @@
+//! `/users`: `create_user`, the list, one user, changes, delete, and a user's orders.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::error::{Answer, ApiResult};
+use super::extract::{JsonBody, Params, PathId};
+use crate::db::Db;
+use crate::service::{self, ListQuery, NewUser, User, UserChanges};
+
+/// The body of `POST /users`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUser {
+    email: String,
+    full_name: String,
+}
+
+/// The body of `PATCH /users/{id}`: what changes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatchUser {
+    #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    full_name: Option<String>,
+}
+
+/// The query of a list: `?filter=&limit=&after=`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    filter: Option<String>,
+    limit: Option<u64>,
+    after: Option<i64>,
+}
+
+impl From<ListParams> for ListQuery {
+    fn from(p: ListParams) -> Self {
+        ListQuery {
+            filter: p.filter.filter(|f| !f.is_empty()),
+            after: p.after,
+            limit: p.limit,
+        }
+    }
+}
+
+/// `POST /users`: 201 with the user.
+pub async fn create(
+    State(db): State<Db>,
+    JsonBody(body): JsonBody<CreateUser>,
+) -> ApiResult<(StatusCode, Json<User>)> {
+    let input = NewUser {
+        email: body.email,
+        full_name: body.full_name,
+    };
+    let user = service::create_user(&db, input).await.in_input()?;
+    Ok((StatusCode::CREATED, Json(user)))
+}
+
+/// `GET /users`: a page, `{"users": [...], "total": n}`.
+pub async fn list(State(db): State<Db>, Params(p): Params<ListParams>) -> ApiResult<Json<Value>> {
+    let users = service::list_users(&db, &p.into()).await.in_input()?;
+    Ok(Json(json!({ "users": users, "total": users.len() })))
+}
+
+/// `GET /users/{id}`.
+pub async fn show(State(db): State<Db>, PathId(id): PathId) -> ApiResult<Json<User>> {
+    let user = service::get_user(&db, id).await.in_path()?;
+    Ok(Json(user))
+}
+
+/// `PATCH /users/{id}`: the user as changed.
+pub async fn update(
+    State(db): State<Db>,
+    PathId(id): PathId,
+    JsonBody(body): JsonBody<PatchUser>,
+) -> ApiResult<Json<User>> {
+    let changes = UserChanges {
+        email: body.email,
+        full_name: body.full_name,
+    };
+    let user = service::update_user(&db, id, changes).await.in_path()?;
+    Ok(Json(user))
+}
+
+/// `DELETE /users/{id}`: `{"deleted": id}`; 409 when the user has orders.
+pub async fn delete(State(db): State<Db>, PathId(id): PathId) -> ApiResult<Json<Value>> {
+    let id = service::delete_user(&db, id).await.in_path()?;
+    Ok(Json(json!({ "deleted": id })))
+}
+
+/// `GET /users/{id}/orders`: `list_orders`, all of the user's orders oldest first.
+pub async fn orders(State(db): State<Db>, PathId(id): PathId) -> ApiResult<Json<Value>> {
+    let orders = service::list_orders(&db, id).await.in_path()?;
+    Ok(Json(json!({ "orders": orders, "total": orders.len() })))
+}

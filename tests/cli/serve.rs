@@ -1,0 +1,85 @@
+//! `orderdesk serve` as a user runs it: it says where it listens, answers the README's curl
+//! commands, refuses a non-loopback address without auth, and stops cleanly on SIGTERM.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use crate::backend::{Backend, setup};
+use crate::{fails, ok};
+
+/// The README's curl lines (the block that starts with the health check).
+fn readme_curls() -> Vec<String> {
+    let readme = include_str!("../../README.md");
+    let start = readme
+        .find("curl -sf http://127.0.0.1:8021/health")
+        .expect("the README shows curl");
+    readme[start..]
+        .lines()
+        .take_while(|l| l.starts_with("curl "))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_answers_the_readmes_curl_commands_and_stops_on_sigterm() {
+    let Some(t) = setup(Backend::Sqlite).await else {
+        return;
+    };
+    ok(&t.url, &["seed", "--demo", "--today", "2026-11-22"]);
+    let err = fails(&t.url, &["serve", "--bind", "0.0.0.0:0"], 1);
+    assert!(
+        err.contains("refusing to listen on 0.0.0.0:0 without authentication"),
+        "{err}"
+    );
+    let mut server = Command::new(assert_cmd::cargo::cargo_bin("orderdesk"))
+        .args(["--database-url", &t.url, "serve", "--bind", "127.0.0.1:0"])
+        .env_remove("DATABASE_URL")
+        .env_remove("ORDERDESK_DATABASE_URL")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(server.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    let at = line
+        .split("listening on http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("where it listens: {line}"))
+        .to_owned();
+    assert!(line.contains("loopback only"), "{line}");
+    let curls = readme_curls();
+    assert_eq!(curls.len(), 5, "{curls:?}");
+    let mut answers = Vec::new();
+    for curl in &curls {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(curl.replace("127.0.0.1:8021", &at))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{curl}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        answers.push(serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap());
+    }
+    assert_eq!(answers[0]["status"], "ok");
+    assert_eq!(answers[1]["id"], 41, "the README names order 41");
+    assert_eq!(answers[2]["status"], "confirmed");
+    assert_eq!(answers[3]["orders"][0]["id"], 41);
+    assert_eq!(
+        answers[4]["orders"].as_array().unwrap().last().unwrap()["id"],
+        41
+    );
+    // The TUI's database has it: another program sees the order, confirmed.
+    let shown = crate::json(&t.url, &["order", "show", "41"]);
+    assert_eq!(shown["status"], "confirmed");
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = server.wait().unwrap();
+    assert!(status.success(), "serve exits 0 on SIGTERM: {status}");
+}

@@ -1,0 +1,170 @@
+//! The HTTP API, served for real on a free loopback port and driven by a real HTTP client;
+//! every body runs on SQLite and on PostgreSQL.
+
+#[path = "../support/backend.rs"]
+mod backend;
+
+mod errors;
+mod race;
+mod routes;
+
+use std::net::SocketAddr;
+
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use tokio::sync::oneshot;
+
+use backend::TestDb;
+
+/// A server on the test database, and a client for it. Stopped (gracefully) when dropped.
+pub struct Api {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub t: TestDb,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl Api {
+    /// Serves `t` on 127.0.0.1, on a port the system picks.
+    pub async fn start(t: TestDb) -> Api {
+        let (stop, stopped) = oneshot::channel::<()>();
+        let (tell, told) = oneshot::channel::<SocketAddr>();
+        let db = t.db.clone();
+        tokio::spawn(async move {
+            let listening = move |at| {
+                let _ = tell.send(at);
+            };
+            let shutdown = async {
+                let _ = stopped.await;
+            };
+            orderdesk::serve::serve(db, "127.0.0.1:0".parse().unwrap(), listening, shutdown)
+                .await
+                .unwrap();
+        });
+        let at = told.await.expect("the server listens");
+        Api {
+            base: format!("http://{at}"),
+            client: reqwest::Client::new(),
+            t,
+            stop: Some(stop),
+        }
+    }
+
+    /// Sends `body` (raw bytes, with `content_type` if given) and returns the status and the
+    /// JSON answer (`Value::Null` when the answer is not JSON).
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> (StatusCode, Value) {
+        let mut request = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(ct) = content_type {
+            request = request.header("content-type", ct);
+        }
+        let response = request.body(body).send().await.expect("an answer");
+        let status = response.status();
+        let bytes = response.bytes().await.expect("a body");
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    /// Sends `body` as JSON.
+    pub async fn send(&self, method: Method, path: &str, body: &Value) -> (StatusCode, Value) {
+        let bytes = serde_json::to_vec(body).unwrap();
+        self.raw(method, path, Some("application/json"), bytes)
+            .await
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.raw(Method::GET, path, None, Vec::new()).await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.send(Method::POST, path, body).await
+    }
+
+    pub async fn patch(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        self.send(Method::PATCH, path, body).await
+    }
+
+    pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
+        self.raw(Method::DELETE, path, None, Vec::new()).await
+    }
+
+    /// The row count of every table.
+    pub async fn counts(&self) -> std::collections::BTreeMap<&'static str, i64> {
+        orderdesk::db::row_counts(&self.t.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .collect()
+    }
+
+    /// A user, a tracked product (`stock` units at 2.50) and an untracked one (4.00): their ids.
+    pub async fn shop(&self, stock: i64) -> (i64, i64, i64) {
+        let (s, user) = self
+            .post(
+                "/users",
+                &serde_json::json!({"email": "ada@example.com", "full_name": "Ada Lovelace"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{user}");
+        let (s, tracked) = self
+            .post(
+                "/products",
+                &serde_json::json!({"name": "Mug", "price_cents": 250, "stock": stock}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{tracked}");
+        let (s, untracked) = self
+            .post(
+                "/products",
+                &serde_json::json!({"name": "Gift wrap", "price_cents": 400}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{untracked}");
+        let id = |v: &Value| v["id"].as_i64().unwrap();
+        (id(&user), id(&tracked), id(&untracked))
+    }
+}
+
+impl Drop for Api {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// The serve module is a face over the core: it imports nothing from the TUI, nor any
+/// terminal crate.
+#[test]
+fn the_serve_module_imports_nothing_from_the_tui() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = vec![root.join("serve.rs")];
+    for entry in std::fs::read_dir(root.join("serve")).unwrap() {
+        files.push(entry.unwrap().path());
+    }
+    assert!(files.len() > 3, "{files:?}");
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for banned in [
+            "tui::",
+            "ratatui",
+            "crossterm",
+            "comfy_table",
+            "indicatif",
+            "commands::",
+        ] {
+            assert!(
+                !text.contains(banned),
+                "{} mentions {banned}",
+                file.display()
+            );
+        }
+    }
+}
