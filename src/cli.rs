@@ -321,6 +321,21 @@ pub enum OrderCommand {
         #[arg(long, value_enum, ignore_case = true, default_value_t = StatusArg::Pending)]
         status: StatusArg,
     },
+    /// Replace a pending order's lines: stock moves by the difference, products already on
+    /// the order keep their price, new ones are bought at today's
+    Edit {
+        /// The order's id
+        #[arg(allow_negative_numbers = true)]
+        id: i64,
+        /// A line as `PRODUCT_ID:QUANTITY`; repeat for more lines (they replace all the lines)
+        #[arg(
+            long = "item",
+            value_name = "PRODUCT_ID:QTY",
+            required = true,
+            allow_hyphen_values = true
+        )]
+        items: Vec<String>,
+    },
     /// List orders, newest first, a page at a time
     List {
         /// Only this customer's orders

@@ -45,7 +45,10 @@ pub fn router(db: Db) -> Router {
         )
         .route("/orders", post(orders::create).get(orders::list))
         .route("/place_order", post(orders::create))
-        .route("/orders/{id}", get(orders::show).delete(orders::cancel))
+        .route(
+            "/orders/{id}",
+            get(orders::show).put(orders::edit).delete(orders::cancel),
+        )
         .route(
             "/orders/{id}/status",
             axum::routing::patch(orders::set_status).put(orders::set_status),

@@ -35,6 +35,22 @@ fn items_table(order: &Order, current: Option<&[i64]>) -> String {
     t.to_string()
 }
 
+/// `--item PRODUCT_ID:QTY` values as order lines (`item N` names a bad one).
+fn parse_items(raw: &[String]) -> Result<Vec<NewOrderItem>> {
+    raw.iter()
+        .enumerate()
+        .map(|(i, raw)| {
+            validate::item(&format!("item {}", i + 1), raw).map(|(product_id, quantity)| {
+                NewOrderItem {
+                    product_id,
+                    quantity,
+                }
+            })
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(CommandError::from)
+}
+
 fn order_text(verb: &str, o: &Order) -> String {
     format!(
         "{verb} order {} for user {}: {}, {} item(s), total {}.\n{}",
@@ -127,18 +143,7 @@ pub(super) async fn run(db: &Db, out: &Output, cmd: OrderCommand) -> Result<()> 
             status,
         } => {
             let status = service::Status::from(status);
-            let items = items
-                .iter()
-                .enumerate()
-                .map(|(i, raw)| {
-                    validate::item(&format!("item {}", i + 1), raw).map(|(product_id, quantity)| {
-                        NewOrderItem {
-                            product_id,
-                            quantity,
-                        }
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+            let items = parse_items(&items)?;
             let o = service::create_order(
                 db,
                 NewOrder {
@@ -149,6 +154,11 @@ pub(super) async fn run(db: &Db, out: &Output, cmd: OrderCommand) -> Result<()> 
             )
             .await?;
             out.show(&o, || order_text("Placed", &o))
+        }
+        OrderCommand::Edit { id, items } => {
+            let items = parse_items(&items)?;
+            let o = service::edit_order(db, id, items).await?;
+            out.show(&o, || order_text("Edited", &o))
         }
         OrderCommand::List {
             user,

@@ -25,8 +25,8 @@ pub struct ApiError {
 /// body or the query string is a bad value (422).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ids {
-    /// The path names the row the route is about.
-    InPath,
+    /// The path names a row of this kind (`order`); ids of other kinds came in the body.
+    InPath(&'static str),
     /// Ids come from the body or the query.
     InInput,
 }
@@ -70,10 +70,8 @@ impl ApiError {
     pub fn service(e: &Error, ids: Ids) -> Self {
         let status = match e {
             Error::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            Error::NotFound { .. } if ids == Ids::InInput => {
-                return ApiError::validation(e.field(), e.reason());
-            }
-            Error::NotFound { .. } => StatusCode::NOT_FOUND,
+            Error::NotFound { what, .. } if ids == Ids::InPath(what) => StatusCode::NOT_FOUND,
+            Error::NotFound { .. } => return ApiError::validation(e.field(), e.reason()),
             Error::Conflict { .. } | Error::OutOfStock { .. } | Error::InvalidTransition { .. } => {
                 StatusCode::CONFLICT
             }
@@ -98,11 +96,12 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 /// A service's result as the API answers it.
 pub trait Answer<T> {
-    /// For a route whose path names the row: an unknown id is 404.
+    /// For a route whose path names a row of kind `what`: an unknown one is 404 (other
+    /// unknown ids came in the body: 422).
     ///
     /// # Errors
     /// The service's refusal or failure, as an [`ApiError`].
-    fn in_path(self) -> ApiResult<T>;
+    fn in_path(self, what: &'static str) -> ApiResult<T>;
 
     /// For ids in the body or query: an unknown one is a bad value (422).
     ///
@@ -112,8 +111,8 @@ pub trait Answer<T> {
 }
 
 impl<T> Answer<T> for Result<T, Error> {
-    fn in_path(self) -> ApiResult<T> {
-        self.map_err(|e| ApiError::service(&e, Ids::InPath))
+    fn in_path(self, what: &'static str) -> ApiResult<T> {
+        self.map_err(|e| ApiError::service(&e, Ids::InPath(what)))
     }
 
     fn in_input(self) -> ApiResult<T> {

@@ -33,6 +33,13 @@ pub struct CreateOrder {
     status: Option<String>,
 }
 
+/// The body of `PUT /orders/{id}`: the lines that replace the order's.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditOrder {
+    items: Vec<Item>,
+}
+
 /// The body of `PATCH /orders/{id}/status`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -73,17 +80,33 @@ pub async fn create(
     let input = NewOrder {
         user_id: body.user_id,
         status: body.status.as_deref().map_or(Ok(Status::Pending), status)?,
-        items: body
-            .items
-            .into_iter()
-            .map(|i| NewOrderItem {
-                product_id: i.product_id,
-                quantity: i.quantity,
-            })
-            .collect(),
+        items: lines(body.items),
     };
     let order = service::create_order(&db, input).await.in_input()?;
     Ok((StatusCode::CREATED, Json(order)))
+}
+
+fn lines(items: Vec<Item>) -> Vec<NewOrderItem> {
+    items
+        .into_iter()
+        .map(|i| NewOrderItem {
+            product_id: i.product_id,
+            quantity: i.quantity,
+        })
+        .collect()
+}
+
+/// `PUT /orders/{id}`: a pending order's lines replaced (stock moves by the difference; a
+/// product already on it keeps its price); 409 when it is not pending or stock is short.
+pub async fn edit(
+    State(db): State<Db>,
+    PathId(id): PathId,
+    JsonBody(body): JsonBody<EditOrder>,
+) -> ApiResult<Json<Order>> {
+    let order = service::edit_order(&db, id, lines(body.items))
+        .await
+        .in_path("order")?;
+    Ok(Json(order))
 }
 
 /// `GET /orders`: a page, newest first, `{"orders": [...], "total": n}`.
@@ -102,7 +125,7 @@ pub async fn list(State(db): State<Db>, Params(p): Params<OrderParams>) -> ApiRe
 
 /// `GET /orders/{id}`: the order with its items, current prices and history.
 pub async fn show(State(db): State<Db>, PathId(id): PathId) -> ApiResult<Json<OrderDetail>> {
-    let order = service::get_order(&db, id).await.in_path()?;
+    let order = service::get_order(&db, id).await.in_path("order")?;
     Ok(Json(order))
 }
 
@@ -114,14 +137,16 @@ pub async fn set_status(
     JsonBody(body): JsonBody<SetStatus>,
 ) -> ApiResult<Json<Order>> {
     let to = status(&body.status)?;
-    let order = service::set_order_status(&db, id, to).await.in_path()?;
+    let order = service::set_order_status(&db, id, to)
+        .await
+        .in_path("order")?;
     Ok(Json(order))
 }
 
 /// `POST /orders/{id}/cancel` and `DELETE /orders/{id}`: the cancelled order (history is never
 /// deleted); tracked stock comes back.
 pub async fn cancel(State(db): State<Db>, PathId(id): PathId) -> ApiResult<Json<Order>> {
-    let cancelled = service::cancel_order(&db, id).await.in_path()?;
+    let cancelled = service::cancel_order(&db, id).await.in_path("order")?;
     Ok(Json(cancelled.order))
 }
 

@@ -67,7 +67,7 @@ pub async fn list(State(db): State<Db>, Params(p): Params<ListParams>) -> ApiRes
 
 /// `GET /products/{id}`.
 pub async fn show(State(db): State<Db>, PathId(id): PathId) -> ApiResult<Json<Product>> {
-    let product = service::get_product(&db, id).await.in_path()?;
+    let product = service::get_product(&db, id).await.in_path("product")?;
     Ok(Json(product))
 }
 
@@ -82,12 +82,14 @@ pub async fn update(
         price_cents: body.price_cents,
         stock: body.stock,
     };
-    let product = service::update_product(&db, id, changes).await.in_path()?;
+    let product = service::update_product(&db, id, changes)
+        .await
+        .in_path("product")?;
     Ok(Json(product))
 }
 
 /// `DELETE /products/{id}`: `{"deleted": id}`; 409 when orders refer to it.
 pub async fn delete(State(db): State<Db>, PathId(id): PathId) -> ApiResult<Json<Value>> {
-    let id = service::delete_product(&db, id).await.in_path()?;
+    let id = service::delete_product(&db, id).await.in_path("product")?;
     Ok(Json(json!({ "deleted": id })))
 }

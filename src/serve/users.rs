@@ -69,7 +69,7 @@ pub async fn list(State(db): State<Db>, Params(p): Params<ListParams>) -> ApiRes
 
 /// `GET /users/{id}`.
 pub async fn show(State(db): State<Db>, PathId(id): PathId) -> ApiResult<Json<User>> {
-    let user = service::get_user(&db, id).await.in_path()?;
+    let user = service::get_user(&db, id).await.in_path("user")?;
     Ok(Json(user))
 }
 
@@ -83,18 +83,20 @@ pub async fn update(
         email: body.email,
         full_name: body.full_name,
     };
-    let user = service::update_user(&db, id, changes).await.in_path()?;
+    let user = service::update_user(&db, id, changes)
+        .await
+        .in_path("user")?;
     Ok(Json(user))
 }
 
 /// `DELETE /users/{id}`: `{"deleted": id}`; 409 when the user has orders.
 pub async fn delete(State(db): State<Db>, PathId(id): PathId) -> ApiResult<Json<Value>> {
-    let id = service::delete_user(&db, id).await.in_path()?;
+    let id = service::delete_user(&db, id).await.in_path("user")?;
     Ok(Json(json!({ "deleted": id })))
 }
 
 /// `GET /users/{id}/orders`: `list_orders`, all of the user's orders oldest first.
 pub async fn orders(State(db): State<Db>, PathId(id): PathId) -> ApiResult<Json<Value>> {
-    let orders = service::list_orders(&db, id).await.in_path()?;
+    let orders = service::list_orders(&db, id).await.in_path("user")?;
     Ok(Json(json!({ "orders": orders, "total": orders.len() })))
 }

@@ -9,6 +9,7 @@ mod catalog;
 mod config;
 mod contention;
 mod crash;
+mod edit;
 mod orders;
 mod readme;
 mod serve;

@@ -11,6 +11,7 @@ crate::on_both_backends!(
     users_and_products_are_listed_shown_changed_and_deleted,
     an_orders_status_moves_along_its_lifecycle_and_cancel_gives_stock_back,
     health_stats_and_events_answer,
+    a_pending_order_is_edited_with_put,
 );
 
 fn keys(v: &Value) -> Vec<&str> {
@@ -280,4 +281,59 @@ async fn health_stats_and_events_answer(t: TestDb) {
     let (_, after) = api.get(&format!("/events?after={first}&limit=5")).await;
     assert_eq!(after["total"], 1);
     assert_eq!(after["events"][0]["event_type"], "order_status_updated");
+}
+
+async fn a_pending_order_is_edited_with_put(t: TestDb) {
+    let api = Api::start(t).await;
+    let (user, tracked, untracked) = api.shop(10).await;
+    let body = json!({"user_id": user, "items": [{"product_id": tracked, "quantity": 4}]});
+    let (_, order) = api.post("/orders", &body).await;
+    let id = order["id"].as_i64().unwrap();
+    let edit = json!({"items": [{"product_id": tracked, "quantity": 1}, {"product_id": untracked, "quantity": 2}]});
+    let (s, edited) = api.send(Method::PUT, &format!("/orders/{id}"), &edit).await;
+    assert_eq!(s, StatusCode::OK, "{edited}");
+    assert_eq!(
+        (edited["id"].as_i64(), edited["total_quantity"].as_i64()),
+        (Some(id), Some(3))
+    );
+    assert_eq!(edited["total_amount_cents"], 250 + 2 * 400);
+    let (_, p) = api.get(&format!("/products/{tracked}")).await;
+    assert_eq!(p["stock"], 9, "10 - 1: three units came back");
+    // Refusals: an unknown product in the body is a bad value, an unknown order a missing row,
+    // too many units or an order no longer pending a conflict.
+    let before = api.counts().await;
+    let unknown = json!({"items": [{"product_id": 9_999_999, "quantity": 1}]});
+    let (s, b) = api
+        .send(Method::PUT, &format!("/orders/{id}"), &unknown)
+        .await;
+    assert_eq!(
+        (s, b["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("item 1")),
+        "{b}"
+    );
+    let (s, _) = api.send(Method::PUT, "/orders/9999999", &edit).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let greedy = json!({"items": [{"product_id": tracked, "quantity": 11}]});
+    let (s, b) = api
+        .send(Method::PUT, &format!("/orders/{id}"), &greedy)
+        .await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("out_of_stock")),
+        "{b}"
+    );
+    assert_eq!(api.counts().await, before);
+    api.patch(
+        &format!("/orders/{id}/status"),
+        &json!({"status": "confirmed"}),
+    )
+    .await;
+    let confirmed = api.counts().await;
+    let (s, b) = api.send(Method::PUT, &format!("/orders/{id}"), &edit).await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("conflict")),
+        "{b}"
+    );
+    assert_eq!(api.counts().await, confirmed);
 }

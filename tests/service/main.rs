@@ -4,6 +4,7 @@
 mod backend;
 
 mod concurrency;
+mod edit;
 mod orders;
 mod seeding;
 mod sql_log;

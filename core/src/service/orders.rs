@@ -20,12 +20,14 @@ use crate::entity::{order, order_event, order_item, product, product_sales, user
 use migration::{REVENUE_SPLIT_BITS, SALES_SHARDS, STATS_SHARDS};
 
 mod create;
+mod edit;
 mod events;
 mod lifecycle;
 mod read;
 
 pub use create::create_order;
-pub(crate) use create::{check_new_order, insert_order, split_revenue};
+pub(crate) use create::{check_items, check_new_order, insert_order, split_revenue};
+pub use edit::edit_order;
 pub use events::{list_order_events, recent_order_events};
 pub(crate) use lifecycle::{cancel_in, change_status};
 pub use lifecycle::{cancel_order, set_order_status};

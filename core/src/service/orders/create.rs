@@ -16,19 +16,24 @@ pub(crate) fn check_new_order(input: &NewOrder) -> Result<(), Error> {
             ),
         ));
     }
-    if input.items.is_empty() {
+    check_items(&input.items)
+}
+
+/// Checks an order's lines: at least one, at most [`MAX_LINES`], ids and quantities valid.
+pub(crate) fn check_items(items: &[NewOrderItem]) -> Result<(), Error> {
+    if items.is_empty() {
         return Err(Error::invalid("items", "an order needs at least one item"));
     }
-    if input.items.len() > MAX_LINES {
+    if items.len() > MAX_LINES {
         return Err(Error::invalid(
             "items",
             format!(
                 "an order has at most {MAX_LINES} lines (got {})",
-                input.items.len()
+                items.len()
             ),
         ));
     }
-    for (i, item) in input.items.iter().enumerate() {
+    for (i, item) in items.iter().enumerate() {
         let field = line_field(i + 1);
         check_id(&format!("{field} product"), item.product_id)?;
         validate::quantity_value(&format!("{field} quantity"), item.quantity)?;
@@ -64,40 +69,8 @@ pub(crate) async fn insert_order(
     ids.sort_unstable();
     ids.dedup();
     let products = products_by_id(conn, &ids).await?;
-    let mut lines = Vec::with_capacity(input.items.len());
-    for (i, item) in input.items.iter().enumerate() {
-        let product = products.get(&item.product_id).ok_or(Error::NotFound {
-            field: line_field(i + 1),
-            what: "product",
-            id: item.product_id,
-        })?;
-        let amount_cents = item
-            .quantity
-            .checked_mul(product.price_cents)
-            .ok_or_else(|| too_large(&line_field(i + 1)))?;
-        lines.push(Line {
-            number: i + 1,
-            item,
-            product,
-            amount_cents,
-        });
-    }
-    let total_amount_cents = lines
-        .iter()
-        .try_fold(0i64, |sum, l| sum.checked_add(l.amount_cents))
-        .filter(|total| *total <= MAX_ORDER_TOTAL_CENTS)
-        .ok_or_else(|| {
-            let total: i128 = lines.iter().map(|l| i128::from(l.amount_cents)).sum();
-            Error::invalid(
-                "items",
-                format!(
-                    "the order totals {}, over the most one order may total, {} \
-                     (2^53 - 1 cents, which every JSON client reads exactly)",
-                    crate::money::format_cents(total),
-                    crate::money::format_cents(MAX_ORDER_TOTAL_CENTS)
-                ),
-            )
-        })?;
+    let lines = priced_lines(&input.items, &products)?;
+    let total_amount_cents = order_total(&lines)?;
 
     take_stock(conn, &lines).await?;
 
@@ -142,6 +115,55 @@ pub(crate) async fn insert_order(
         })
         .collect();
     assemble(order_id, input.user_id, input.status, at, items)
+}
+
+/// The order's lines, each with its product and amount (`NotFound` naming the line of an
+/// unknown product).
+pub(super) fn priced_lines<'a>(
+    items: &'a [NewOrderItem],
+    products: &'a HashMap<i64, product::Model>,
+) -> Result<Vec<Line<'a>>, Error> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let product = products.get(&item.product_id).ok_or(Error::NotFound {
+                field: line_field(i + 1),
+                what: "product",
+                id: item.product_id,
+            })?;
+            let amount_cents = item
+                .quantity
+                .checked_mul(product.price_cents)
+                .ok_or_else(|| too_large(&line_field(i + 1)))?;
+            Ok(Line {
+                number: i + 1,
+                item,
+                product,
+                amount_cents,
+            })
+        })
+        .collect()
+}
+
+/// The lines' total, refused over [`MAX_ORDER_TOTAL_CENTS`].
+pub(super) fn order_total(lines: &[Line<'_>]) -> Result<i64, Error> {
+    lines
+        .iter()
+        .try_fold(0i64, |sum, l| sum.checked_add(l.amount_cents))
+        .filter(|total| *total <= MAX_ORDER_TOTAL_CENTS)
+        .ok_or_else(|| {
+            let total: i128 = lines.iter().map(|l| i128::from(l.amount_cents)).sum();
+            Error::invalid(
+                "items",
+                format!(
+                    "the order totals {}, over the most one order may total, {} \
+                     (2^53 - 1 cents, which every JSON client reads exactly)",
+                    crate::money::format_cents(total),
+                    crate::money::format_cents(MAX_ORDER_TOTAL_CENTS)
+                ),
+            )
+        })
 }
 
 /// The `order_created` event's payload, serialised straight to its JSON text.
@@ -194,15 +216,15 @@ pub(super) async fn products_by_id(
 /// A line of a new order, checked against its product.
 pub(super) struct Line<'a> {
     /// 1-based, as errors name it (`item 2`).
-    number: usize,
-    item: &'a NewOrderItem,
-    product: &'a product::Model,
-    amount_cents: i64,
+    pub(super) number: usize,
+    pub(super) item: &'a NewOrderItem,
+    pub(super) product: &'a product::Model,
+    pub(super) amount_cents: i64,
 }
 
 impl Line<'_> {
     /// What the line takes from stock: its quantity when the product's stock is tracked.
-    fn stock_taken(&self) -> i64 {
+    pub(super) fn stock_taken(&self) -> i64 {
         if self.product.stock.is_some() {
             self.item.quantity
         } else {
@@ -356,7 +378,9 @@ pub(super) async fn write_order(
 }
 
 /// The units the lines ask for, summed per product, products in the order of their first line.
-fn units_by_product<'l, 'a: 'l>(lines: impl IntoIterator<Item = &'l Line<'a>>) -> Vec<(i64, i64)> {
+pub(super) fn units_by_product<'l, 'a: 'l>(
+    lines: impl IntoIterator<Item = &'l Line<'a>>,
+) -> Vec<(i64, i64)> {
     let mut units: Vec<(i64, i64)> = Vec::new();
     for line in lines {
         match units.iter_mut().find(|(id, _)| *id == line.item.product_id) {
