@@ -34,7 +34,7 @@ pub use orders::{
     list_orders, list_orders_lazy, list_orders_page, recent_order_events, set_order_status,
 };
 pub use products::{
-    NewProduct, Product, ProductChanges, create_product, delete_product, get_product,
+    NewProduct, Product, ProductChanges, create_product, delete_product, get_product, get_products,
     list_products, update_product,
 };
 pub use search::fill_search_keys;

@@ -12,8 +12,8 @@ use crate::db::Db;
 use crate::service::seed::{self, SeedReport};
 use crate::service::stepper::{self, Stepped};
 use crate::service::{
-    self, CancelOrder, Error, ListQuery, NewOrder, NewProduct, NewUser, Order, OrderDetail,
-    OrderQuery, Product, ProductChanges, Stats, Status, User, UserChanges, UserRow,
+    self, CancelOrder, Error, ListQuery, NewOrder, NewOrderItem, NewProduct, NewUser, Order,
+    OrderDetail, OrderQuery, Product, ProductChanges, Stats, Status, User, UserChanges, UserRow,
 };
 
 /// What the UI part that asked will do with the answer; a newer request for the same slot makes
@@ -42,6 +42,8 @@ pub enum Slot {
     Peek,
     /// The events popup.
     Events,
+    /// An order opened for editing.
+    Editing,
 }
 
 /// A piece of database work.
@@ -83,6 +85,10 @@ pub enum Request {
     SetStatus(i64, Status),
     /// Cancel an order.
     Cancel(i64),
+    /// An order and its lines' products, to edit it.
+    EditStart(i64),
+    /// Replace a pending order's lines.
+    EditOrder(i64, Vec<NewOrderItem>),
     /// The plan of a logged SELECT.
     Explain(String, Option<sea_orm::Values>),
     /// Place an order and stop before COMMIT (the stepper).
@@ -165,6 +171,7 @@ impl Request {
             Request::Explain(..) => Slot::Explain,
             Request::Peek(_) => Slot::Peek,
             Request::Events => Slot::Events,
+            Request::EditStart(_) => Slot::Editing,
             _ => Slot::Write,
         }
     }
@@ -208,6 +215,10 @@ pub enum Response {
     Deleted(&'static str, Result<i64, Error>),
     /// An order was placed.
     OrderPlaced(Result<Order, Error>),
+    /// An order to edit, with its lines' products as they are now.
+    EditReady(Result<(OrderDetail, Vec<Product>), Error>),
+    /// An order was edited.
+    OrderEdited(Result<Order, Error>),
     /// An order's status changed.
     StatusSet(Result<Order, Error>),
     /// An order was cancelled.
@@ -239,7 +250,10 @@ impl Response {
             Response::UserSaved(r) => r.is_ok(),
             Response::ProductSaved(r) => r.is_ok(),
             Response::Deleted(_, r) => r.is_ok(),
-            Response::OrderPlaced(r) | Response::StatusSet(r) => r.is_ok(),
+            Response::OrderPlaced(r) | Response::StatusSet(r) | Response::OrderEdited(r) => {
+                r.is_ok()
+            }
+            Response::EditReady(r) => r.is_ok(),
             Response::Cancelled(r) => r.is_ok(),
             Response::Explained(r) => r.is_ok(),
             Response::StepPaused(r) => r.is_ok(),
@@ -289,6 +303,8 @@ impl Request {
             }
             Request::SetStatus(id, s) => format!("order {id} to {s}"),
             Request::Cancel(id) => format!("cancel order {id}"),
+            Request::EditStart(id) => format!("open order {id} to edit"),
+            Request::EditOrder(id, items) => format!("edit order {id} ({} line(s))", items.len()),
             Request::Explain(..) => "explain a statement".to_owned(),
             Request::StepCreateOrder(o, email) => format!(
                 "create order for {email} ({} line(s)), stepped",
@@ -443,6 +459,20 @@ async fn run(db: &Db, request: Request) -> Response {
             Response::StatusSet(service::set_order_status(db, id, s).await)
         }
         Request::Cancel(id) => Response::Cancelled(service::cancel_order(db, id).await),
+        Request::EditStart(id) => Response::EditReady(
+            async {
+                let detail = service::get_order(db, id).await?;
+                let mut ids: Vec<i64> = detail.order.items.iter().map(|i| i.product_id).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                let products = service::get_products(db, &ids).await?;
+                Ok((detail, products))
+            }
+            .await,
+        ),
+        Request::EditOrder(id, items) => {
+            Response::OrderEdited(service::edit_order(db, id, items).await)
+        }
         Request::Explain(sql, values) => {
             Response::Explained(service::explain(db, &sql, values).await)
         }

@@ -21,6 +21,7 @@ crate::on_both_backends!(
     text_fields_take_every_printable_key,
     stale_answers_are_dropped,
     an_outage_message_gives_way_when_the_database_answers_again,
+    e_on_a_pending_order_edits_its_lines_in_order_entry,
 );
 
 async fn orders_of(h: &Harness, email: &str) -> Vec<service::Order> {
@@ -754,4 +755,73 @@ mod form_fields {
         assert_eq!(row_counts(&h).await, before, "nothing was written");
         eprintln!("{count} bad form inputs refused beside their field, row counts unchanged");
     }
+}
+
+/// The serve issue, part 2, in the TUI: `e` on a pending order opens order entry on its lines;
+/// Ctrl-S saves them (stock follows); on an order that is not pending `e` says why not.
+async fn e_on_a_pending_order_edits_its_lines_in_order_entry(t: TestDb) {
+    let mut h = Harness::demo(t, 80, 24).await;
+    h.key(KeyCode::Char('3')).await;
+    let top = h.app.orders.page.rows[0].order.clone();
+    assert_eq!(top.status, Status::Pending);
+    let mug = service::list_products(
+        &h.db,
+        &ListQuery {
+            filter: Some("ceramic mug".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()[0]
+        .clone();
+    h.key(KeyCode::Char('e')).await;
+    let screen = h.screen();
+    assert!(screen.contains(&format!("Edit order {}", top.id)), "{screen}");
+    assert!(screen.contains("Ctrl-S saves the order"), "{screen}");
+    let Some(Overlay::Entry(entry)) = h.app.overlays.last() else {
+        panic!("order entry is open: {screen}");
+    };
+    let lines: Vec<(i64, i64)> = entry.lines.iter().map(|l| (l.product.id, l.quantity)).collect();
+    let had: Vec<(i64, i64)> = top.items.iter().map(|i| (i.product_id, i.quantity)).collect();
+    assert_eq!(lines, had, "the form starts from the order's lines");
+    // Esc without a change leaves at once; again, drop the first line, add 2 mugs, save.
+    h.key(KeyCode::Esc).await;
+    assert!(h.app.overlays.is_empty(), "nothing changed, nothing to ask");
+    h.key(KeyCode::Char('e')).await;
+    h.ctrl('d').await;
+    h.type_text("ceramic").await;
+    h.key(KeyCode::Enter).await;
+    h.type_text("2").await;
+    h.key(KeyCode::Enter).await;
+    let stock_before = service::get_product(&h.db, mug.id).await.unwrap().stock;
+    h.ctrl('s').await;
+    assert!(h.app.overlays.is_empty(), "the form closed: {:?}", h.app.message);
+    let message = h.app.message.clone().unwrap();
+    assert!(message.text.starts_with(&format!("Edited order {}:", top.id)), "{message:?}");
+    let edited = service::get_order(&h.db, top.id).await.unwrap();
+    let mut want: Vec<(i64, i64)> = had[1..].to_vec();
+    match want.iter_mut().find(|(p, _)| *p == mug.id) {
+        Some((_, q)) => *q += 2,
+        None => want.push((mug.id, 2)),
+    }
+    let now: Vec<(i64, i64)> = edited.order.items.iter().map(|i| (i.product_id, i.quantity)).collect();
+    assert_eq!(now, want);
+    assert_eq!(edited.events.last().unwrap().event_type, "order_updated");
+    let held_before = had.iter().filter(|(p, _)| *p == mug.id).map(|(_, q)| q).sum::<i64>();
+    let held_now = want.iter().filter(|(p, _)| *p == mug.id).map(|(_, q)| q).sum::<i64>();
+    assert_eq!(
+        service::get_product(&h.db, mug.id).await.unwrap().stock,
+        stock_before.map(|s| s + held_before - held_now)
+    );
+    // Confirmed now: e says why it cannot edit it, and opens nothing.
+    service::set_order_status(&h.db, top.id, Status::Confirmed).await.unwrap();
+    h.key(KeyCode::Char('3')).await;
+    h.key(KeyCode::Char('e')).await;
+    assert!(h.app.overlays.is_empty());
+    let message = h.app.message.clone().unwrap();
+    assert!(message.error, "{message:?}");
+    assert_eq!(
+        message.text,
+        format!("Order {} is confirmed: only a pending order can be edited.", top.id)
+    );
 }

@@ -114,6 +114,25 @@ pub async fn get_product(db: &Db, id: i64) -> Result<Product, Error> {
     find_product(db.reader(), id).await.map(Product::from)
 }
 
+/// The products with these ids, in id order, in one SELECT (ids that name no product are
+/// left out).
+///
+/// # Errors
+/// A database failure.
+pub async fn get_products(db: &Db, ids: &[i64]) -> Result<Vec<Product>, Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(product::Entity::find()
+        .filter(product::Column::Id.is_in(ids.iter().copied()))
+        .order_by_asc(product::Column::Id)
+        .all(db.reader())
+        .await?
+        .into_iter()
+        .map(Product::from)
+        .collect())
+}
+
 async fn find_product(conn: &impl ConnectionTrait, id: i64) -> Result<product::Model, Error> {
     product::Entity::find_by_id(id)
         .one(conn)

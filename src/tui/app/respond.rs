@@ -126,6 +126,36 @@ impl App {
                 }
                 Err(e) => self.entry_failed(&e),
             },
+            Response::EditReady(r) => match r {
+                Ok((detail, _)) if detail.order.status != crate::service::Status::Pending => {
+                    self.refuse(format!(
+                        "Order {} is {}: only a pending order can be edited.",
+                        detail.order.id, detail.order.status
+                    ));
+                }
+                Ok((detail, products)) => {
+                    self.say(format!(
+                        "Editing order {}: Ctrl-S saves, Esc leaves it as it was.",
+                        detail.order.id
+                    ));
+                    let entry = OrderEntry::edit(&detail, &products);
+                    self.overlays.push(Overlay::Entry(Box::new(entry)));
+                }
+                Err(e) => self.fail(&e),
+            },
+            Response::OrderEdited(r) => match r {
+                Ok(order) => {
+                    self.close_entry();
+                    self.say(format!(
+                        "Edited order {}: {} item(s), {}.",
+                        order.id,
+                        order.total_quantity,
+                        crate::money::format_cents(order.total_amount_cents)
+                    ));
+                    return self.after_change();
+                }
+                Err(e) => self.entry_failed(&e),
+            },
             Response::Explained(r) => {
                 if let Some(Overlay::Explain(e)) = self.overlays.last_mut() {
                     e.plan = Some(r.map_err(|e| e.to_string()));

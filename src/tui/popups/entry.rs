@@ -7,7 +7,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::TextArea;
 
 use super::confirm::discard_or_close;
-use crate::service::{Error, NewOrder, NewOrderItem, Product, Status, UserRow, validate};
+use crate::service::{
+    Error, NewOrder, NewOrderItem, OrderDetail, Product, Status, UserRow, validate,
+};
 use crate::tui::action::{Action, Handled};
 use crate::tui::keymap::{BACK_TAB, Bindings, DOWN, ENTER, ESC, Key, TAB, UP, bind};
 use crate::tui::request::Request;
@@ -68,13 +70,48 @@ enum EntryAction {
     Cancel,
 }
 
-/// The order entry form.
+/// The customer an order is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Customer {
+    /// The user's id.
+    pub id: i64,
+    /// Their email.
+    pub email: String,
+    /// Their name.
+    pub full_name: String,
+}
+
+impl From<&UserRow> for Customer {
+    fn from(u: &UserRow) -> Self {
+        Customer {
+            id: u.id,
+            email: u.email.clone(),
+            full_name: u.full_name.clone(),
+        }
+    }
+}
+
+/// A product already on an order being edited: the price it was bought at, and the units its
+/// lines hold (they come back to the stock the edit may use).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Held {
+    price_cents: i64,
+    units: i64,
+}
+
+/// The order entry form: a new order, or a pending order's lines being edited.
 #[derive(Debug, Clone)]
 pub struct OrderEntry {
+    /// The order being edited; `None` for a new order.
+    pub order: Option<i64>,
+    /// The lines the edited order had (product, quantity), to tell whether anything changed.
+    original: Vec<(i64, i64)>,
+    /// Per product already on the edited order: its price and the units it holds.
+    held: std::collections::HashMap<i64, Held>,
     /// The part with focus.
     pub focus: EntryFocus,
     /// The customer, once chosen.
-    pub customer: Option<UserRow>,
+    pub customer: Option<Customer>,
     /// Text typed to find the customer.
     pub customer_input: TextArea<'static>,
     /// Text typed to find a product.
@@ -135,8 +172,12 @@ impl OrderEntry {
 
     /// An empty form; with a customer, it starts at the products.
     #[must_use]
-    pub fn new(customer: Option<UserRow>) -> Self {
+    pub fn new(customer: Option<&UserRow>) -> Self {
+        let customer = customer.map(Customer::from);
         OrderEntry {
+            order: None,
+            original: Vec::new(),
+            held: std::collections::HashMap::new(),
             focus: if customer.is_some() {
                 EntryFocus::Product
             } else {
@@ -158,8 +199,76 @@ impl OrderEntry {
         }
     }
 
+    /// The form on a pending order's lines (`products`: its lines' products as they are now):
+    /// the customer stays; a product already on the order shows the price it was bought at and
+    /// the stock it may use, the shelf's plus what the order holds.
+    #[must_use]
+    pub fn edit(detail: &OrderDetail, products: &[Product]) -> Self {
+        let o = &detail.order;
+        let mut held: std::collections::HashMap<i64, Held> = std::collections::HashMap::new();
+        for item in o.items.iter().rev() {
+            let h = held.entry(item.product_id).or_insert(Held {
+                price_cents: item.price_cents_at_purchase,
+                units: 0,
+            });
+            h.price_cents = item.price_cents_at_purchase;
+            h.units += item.quantity;
+        }
+        let mut entry = OrderEntry::new(None);
+        entry.order = Some(o.id);
+        entry.customer = Some(Customer {
+            id: o.user_id,
+            email: detail.customer_email.clone(),
+            full_name: detail.customer_name.clone(),
+        });
+        entry.focus = EntryFocus::Lines;
+        entry.held = held;
+        for item in &o.items {
+            let Some(now) = products.iter().find(|p| p.id == item.product_id) else {
+                continue;
+            };
+            entry.lines.push(EntryLine {
+                product: entry.as_held(now.clone()),
+                quantity: item.quantity,
+                error: None,
+            });
+        }
+        entry.original = entry.shape();
+        entry
+    }
+
+    /// A product as this form prices and stocks it: on an edited order, a product already on
+    /// it keeps its price and may use what the order holds.
+    fn as_held(&self, mut product: Product) -> Product {
+        if let Some(h) = self.held.get(&product.id) {
+            product.price_cents = h.price_cents;
+            product.stock = product.stock.map(|s| s + h.units);
+        }
+        product
+    }
+
+    /// The lines as (product, quantity).
+    fn shape(&self) -> Vec<(i64, i64)> {
+        self.lines
+            .iter()
+            .map(|l| (l.product.id, l.quantity))
+            .collect()
+    }
+
+    /// The question Esc asks when something was entered.
+    #[must_use]
+    pub fn discard_question(&self) -> String {
+        match self.order {
+            Some(id) => format!("Discard the changes to order {id}?"),
+            None => "Discard this order?".to_owned(),
+        }
+    }
+
     /// Whether anything was entered (leaving then asks first).
     pub fn dirty(&self) -> bool {
+        if self.order.is_some() {
+            return self.shape() != self.original;
+        }
         self.customer.is_some()
             || !self.lines.is_empty()
             || !text(&self.customer_input).is_empty()
@@ -179,7 +288,7 @@ impl OrderEntry {
             return Some(Vec::new());
         }
         Some(match self.edit_key(key) {
-            EntryAction::Cancel => discard_or_close(self.dirty(), "Discard this order?"),
+            EntryAction::Cancel => discard_or_close(self.dirty(), &self.discard_question()),
             EntryAction::None => Vec::new(),
             EntryAction::Search(request) | EntryAction::Place(request) => {
                 vec![Action::Run(request)]
@@ -192,6 +301,17 @@ impl OrderEntry {
         match key.code {
             KeyCode::Esc => return EntryAction::Cancel,
             KeyCode::Char('s') if ctrl => return self.place(),
+            // Editing an order, the customer stays: Tab goes between the products and the lines.
+            KeyCode::Tab | KeyCode::BackTab if self.order.is_some() => {
+                self.focus = match self.focus {
+                    EntryFocus::Product | EntryFocus::Quantity if !self.lines.is_empty() => {
+                        EntryFocus::Lines
+                    }
+                    _ => EntryFocus::Product,
+                };
+                self.pick = 0;
+                return EntryAction::None;
+            }
             KeyCode::Tab => {
                 self.focus = match self.focus {
                     EntryFocus::Customer => EntryFocus::Product,
@@ -244,7 +364,7 @@ impl OrderEntry {
         if key.code == KeyCode::Enter {
             match self.users.get(self.pick) {
                 Some(user) => {
-                    self.customer = Some(user.clone());
+                    self.customer = Some(Customer::from(user));
                     self.users.clear();
                     clear(&mut self.customer_input);
                     self.focus = EntryFocus::Product;
@@ -281,7 +401,7 @@ impl OrderEntry {
         if key.code == KeyCode::Enter {
             match self.products.get(self.pick) {
                 Some(product) => {
-                    self.chosen = Some(product.clone());
+                    self.chosen = Some(self.as_held(product.clone()));
                     self.editing = None;
                     self.products.clear();
                     clear(&mut self.product_input);
@@ -383,6 +503,17 @@ impl OrderEntry {
     }
 
     fn place(&mut self) -> EntryAction {
+        if let Some(id) = self.order {
+            if self.lines.is_empty() {
+                self.error =
+                    Some("an order keeps at least one line (c on Orders cancels it)".to_owned());
+                self.focus = EntryFocus::Product;
+                return EntryAction::None;
+            }
+            self.placing = true;
+            self.error = None;
+            return EntryAction::Place(Request::EditOrder(id, self.items()));
+        }
         let Some(customer) = &self.customer else {
             self.error = Some("choose the customer first".to_owned());
             self.focus = EntryFocus::Customer;
@@ -402,17 +533,21 @@ impl OrderEntry {
             NewOrder {
                 user_id: customer.id,
                 status: Status::Pending,
-                items: self
-                    .lines
-                    .iter()
-                    .map(|l| NewOrderItem {
-                        product_id: l.product.id,
-                        quantity: l.quantity,
-                    })
-                    .collect(),
+                items: self.items(),
             },
             customer.email.clone(),
         ))
+    }
+
+    /// The lines as an order's items.
+    fn items(&self) -> Vec<NewOrderItem> {
+        self.lines
+            .iter()
+            .map(|l| NewOrderItem {
+                product_id: l.product.id,
+                quantity: l.quantity,
+            })
+            .collect()
     }
 
     /// Puts a refusal where it belongs: on the line it names (`item 2 ...`), or on the form.

@@ -35,6 +35,7 @@ pub const BINDINGS: Bindings = &[
     bind(&[ESC], "clear filters"),
     bind(&[ch('z')], "lazy/eager loading"),
     bind(&[ch('v')], "events outbox"),
+    bind(&[ch('e')], "edit order"),
     list::ENDS,
 ];
 
@@ -163,12 +164,19 @@ impl Orders {
                 vec![Action::Run(self.load(ctx))]
             }
             (KeyCode::Char('n'), _) => vec![Action::Open(Overlay::Entry(Box::new(
-                OrderEntry::new(self.customer.clone()),
+                OrderEntry::new(self.customer.as_ref()),
             )))],
             (KeyCode::Enter, Some((id, _))) => Detail::open(id),
             (KeyCode::Char('s'), Some((id, status))) => vec![ask_next_status(id, status)],
             (KeyCode::Char('c'), Some((id, status))) => vec![ask_cancel(id, status)],
-            (KeyCode::Enter | KeyCode::Char('s' | 'c'), None) => Vec::new(),
+            (KeyCode::Char('e'), Some((id, Status::Pending))) => vec![
+                Action::Say(format!("Opening order {id} to edit its lines…")),
+                Action::Run(Request::EditStart(id)),
+            ],
+            (KeyCode::Char('e'), Some((id, status))) => vec![Action::Refuse(format!(
+                "Order {id} is {status}: only a pending order can be edited."
+            ))],
+            (KeyCode::Enter | KeyCode::Char('s' | 'c' | 'e'), None) => Vec::new(),
             _ => return None,
         };
         Some(actions)

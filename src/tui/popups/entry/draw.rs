@@ -41,7 +41,11 @@ impl OrderEntry {
     /// Draws order entry.
     pub fn draw(&self, look: &Look, frame: &mut Frame, area: Rect) {
         let (entry, theme) = (self, look.theme);
-        let inner = popup("New order", theme, frame, area);
+        let title = match entry.order {
+            Some(id) => format!("Edit order {id}"),
+            None => "New order".to_owned(),
+        };
+        let inner = popup(&title, theme, frame, area);
         let [customer_row, product_row, lines_area, foot] = inner.layout(&Layout::vertical([
             Constraint::Length(3),
             Constraint::Length(3),
@@ -188,7 +192,14 @@ impl OrderEntry {
         } else if let Some(e) = &entry.error {
             Span::styled(format!("✗ {e}"), theme.error())
         } else {
-            Span::styled("Ctrl-S places the order", theme.dim())
+            Span::styled(
+                if entry.order.is_some() {
+                    "Ctrl-S saves the order"
+                } else {
+                    "Ctrl-S places the order"
+                },
+                theme.dim(),
+            )
         };
         let items: i64 = entry.lines.iter().map(|l| l.quantity).sum();
         frame.render_widget(
