@@ -116,6 +116,10 @@ pub enum Command {
         /// The address to listen on
         #[arg(long, value_name = "ADDR", default_value = crate::serve::DEFAULT_BIND)]
         bind: std::net::SocketAddr,
+        /// Connections in the pool [default: 16 on PostgreSQL; on SQLite 4 readers beside its
+        /// one writer]
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=200))]
+        pool: Option<u32>,
     },
     /// Say which database orderdesk would open and why, whether it answers, its server
     /// version, migrations and row counts; exit 1 when something is wrong (nothing is written)

@@ -77,7 +77,7 @@ pub async fn tui(database_url: Option<&str>) -> Result<()> {
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
         return Err(CommandError::Usage(NO_TERMINAL.to_owned()));
     }
-    let db = open(database_url).await?;
+    let db = open(database_url, Pool::Desk).await?;
     match db::migrate_on_start(&db).await {
         Ok(()) => {}
         Err(db::StartError::Foreign { url, tables }) => {
@@ -134,7 +134,7 @@ pub async fn run(cli: Cli, command: Command) -> Result<()> {
                         .to_owned(),
                 ));
             };
-            let db = open(Some(url)).await?;
+            let db = open(Some(url), Pool::Desk).await?;
             let result = crate::bench::tui::run(db.clone(), started).await;
             let _ = db.close().await;
             return result.map_err(|e| CommandError::Failed(format!("bench --tui: {e}")));
@@ -169,7 +169,12 @@ pub async fn run(cli: Cli, command: Command) -> Result<()> {
         clap_complete::generate(shell, &mut cmd, "orderdesk", &mut buf);
         return emit(&String::from_utf8_lossy(&buf));
     }
-    let db = open(cli.database_url.as_deref()).await?;
+    // A server has many clients at once: a bigger pool than a desk's.
+    let pool = match &command {
+        Command::Serve { pool, .. } => Pool::Server(*pool),
+        _ => Pool::Desk,
+    };
+    let db = open(cli.database_url.as_deref(), pool).await?;
     let out = Output { json: cli.json };
     let label = std::env::args().skip(1).collect::<Vec<_>>().join(" ");
     let result = db::in_action(label, async {
@@ -198,7 +203,7 @@ pub async fn run(cli: Cli, command: Command) -> Result<()> {
                     Command::Order(cmd) => order::run(&db, &out, cmd).await,
                     Command::Stats { recount } => admin::stats(&db, &out, recount).await,
                     Command::Events { order, follow } => order::events(&db, order, follow).await,
-                    Command::Serve { bind } => admin::serve(&db, bind).await,
+                    Command::Serve { bind, .. } => admin::serve(&db, bind).await,
                     Command::Stress {
                         user,
                         product,
@@ -219,10 +224,29 @@ pub async fn run(cli: Cli, command: Command) -> Result<()> {
     result
 }
 
-/// Connects to the configured database.
-async fn open(flag: Option<&str>) -> Result<Db> {
+/// How big a pool a command opens.
+#[derive(Debug, Clone, Copy)]
+enum Pool {
+    /// One person's: the database's default.
+    Desk,
+    /// A server's: as given, else [`crate::serve::POOL_POSTGRES`] or
+    /// [`crate::serve::POOL_SQLITE`] readers.
+    Server(Option<u32>),
+}
+
+/// Connects to the configured database with a pool of `pool`'s size.
+async fn open(flag: Option<&str>, pool: Pool) -> Result<Db> {
     let url = config::database_url(flag).map_err(CommandError::Failed)?;
-    db::connect(&url.url).await.map_err(|e| {
+    let max_connections = match pool {
+        Pool::Desk => None,
+        Pool::Server(given) => Some(given.unwrap_or(if db::is_postgres_url(&url.url) {
+            crate::serve::POOL_POSTGRES
+        } else {
+            crate::serve::POOL_SQLITE
+        })),
+    };
+    let config = db::ConnectConfig { max_connections };
+    db::connect_with(&url.url, config).await.map_err(|e| {
         CommandError::Failed(format!(
             "cannot open the database {}: {}",
             config::redact(&url.url),

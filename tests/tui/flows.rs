@@ -776,13 +776,24 @@ async fn e_on_a_pending_order_edits_its_lines_in_order_entry(t: TestDb) {
         .clone();
     h.key(KeyCode::Char('e')).await;
     let screen = h.screen();
-    assert!(screen.contains(&format!("Edit order {}", top.id)), "{screen}");
+    assert!(
+        screen.contains(&format!("Edit order {}", top.id)),
+        "{screen}"
+    );
     assert!(screen.contains("Ctrl-S saves the order"), "{screen}");
     let Some(Overlay::Entry(entry)) = h.app.overlays.last() else {
         panic!("order entry is open: {screen}");
     };
-    let lines: Vec<(i64, i64)> = entry.lines.iter().map(|l| (l.product.id, l.quantity)).collect();
-    let had: Vec<(i64, i64)> = top.items.iter().map(|i| (i.product_id, i.quantity)).collect();
+    let lines: Vec<(i64, i64)> = entry
+        .lines
+        .iter()
+        .map(|l| (l.product.id, l.quantity))
+        .collect();
+    let had: Vec<(i64, i64)> = top
+        .items
+        .iter()
+        .map(|i| (i.product_id, i.quantity))
+        .collect();
     assert_eq!(lines, had, "the form starts from the order's lines");
     // Esc without a change leaves at once; again, drop the first line, add 2 mugs, save.
     h.key(KeyCode::Esc).await;
@@ -795,26 +806,50 @@ async fn e_on_a_pending_order_edits_its_lines_in_order_entry(t: TestDb) {
     h.key(KeyCode::Enter).await;
     let stock_before = service::get_product(&h.db, mug.id).await.unwrap().stock;
     h.ctrl('s').await;
-    assert!(h.app.overlays.is_empty(), "the form closed: {:?}", h.app.message);
+    assert!(
+        h.app.overlays.is_empty(),
+        "the form closed: {:?}",
+        h.app.message
+    );
     let message = h.app.message.clone().unwrap();
-    assert!(message.text.starts_with(&format!("Edited order {}:", top.id)), "{message:?}");
+    assert!(
+        message
+            .text
+            .starts_with(&format!("Edited order {}:", top.id)),
+        "{message:?}"
+    );
     let edited = service::get_order(&h.db, top.id).await.unwrap();
     let mut want: Vec<(i64, i64)> = had[1..].to_vec();
     match want.iter_mut().find(|(p, _)| *p == mug.id) {
         Some((_, q)) => *q += 2,
         None => want.push((mug.id, 2)),
     }
-    let now: Vec<(i64, i64)> = edited.order.items.iter().map(|i| (i.product_id, i.quantity)).collect();
+    let now: Vec<(i64, i64)> = edited
+        .order
+        .items
+        .iter()
+        .map(|i| (i.product_id, i.quantity))
+        .collect();
     assert_eq!(now, want);
     assert_eq!(edited.events.last().unwrap().event_type, "order_updated");
-    let held_before = had.iter().filter(|(p, _)| *p == mug.id).map(|(_, q)| q).sum::<i64>();
-    let held_now = want.iter().filter(|(p, _)| *p == mug.id).map(|(_, q)| q).sum::<i64>();
+    let held_before = had
+        .iter()
+        .filter(|(p, _)| *p == mug.id)
+        .map(|(_, q)| q)
+        .sum::<i64>();
+    let held_now = want
+        .iter()
+        .filter(|(p, _)| *p == mug.id)
+        .map(|(_, q)| q)
+        .sum::<i64>();
     assert_eq!(
         service::get_product(&h.db, mug.id).await.unwrap().stock,
         stock_before.map(|s| s + held_before - held_now)
     );
     // Confirmed now: e says why it cannot edit it, and opens nothing.
-    service::set_order_status(&h.db, top.id, Status::Confirmed).await.unwrap();
+    service::set_order_status(&h.db, top.id, Status::Confirmed)
+        .await
+        .unwrap();
     h.key(KeyCode::Char('3')).await;
     h.key(KeyCode::Char('e')).await;
     assert!(h.app.overlays.is_empty());
@@ -822,6 +857,9 @@ async fn e_on_a_pending_order_edits_its_lines_in_order_entry(t: TestDb) {
     assert!(message.error, "{message:?}");
     assert_eq!(
         message.text,
-        format!("Order {} is confirmed: only a pending order can be edited.", top.id)
+        format!(
+            "Order {} is confirmed: only a pending order can be edited.",
+            top.id
+        )
     );
 }
