@@ -6,6 +6,7 @@
 pub mod error;
 pub mod extract;
 mod health;
+pub mod idempotency;
 mod orders;
 mod products;
 mod users;
@@ -16,7 +17,7 @@ use std::net::SocketAddr;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, StatusCode, Uri};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use tokio::net::TcpListener;
 
 use crate::db::Db;
@@ -33,6 +34,8 @@ pub const POOL_SQLITE: u32 = 4;
 
 /// The API's routes over `db`.
 pub fn router(db: Db) -> Router {
+    // Idempotency-Key on the routes that create or replace an order.
+    let once = || axum::middleware::from_fn_with_state(db.clone(), idempotency::layer);
     Router::new()
         .route("/health", get(health::health))
         .route("/stats", get(health::stats))
@@ -49,11 +52,17 @@ pub fn router(db: Db) -> Router {
                 .patch(products::update)
                 .delete(products::delete),
         )
-        .route("/orders", post(orders::create).get(orders::list))
-        .route("/place_order", post(orders::create))
+        .route(
+            "/orders",
+            post(orders::create).route_layer(once()).get(orders::list),
+        )
+        .route("/place_order", post(orders::create).route_layer(once()))
         .route(
             "/orders/{id}",
-            get(orders::show).put(orders::edit).delete(orders::cancel),
+            put(orders::edit)
+                .route_layer(once())
+                .get(orders::show)
+                .delete(orders::cancel),
         )
         .route(
             "/orders/{id}/status",

@@ -6,11 +6,12 @@
 //! One way of exporting: each topic is a private module whose operations and types are
 //! re-exported here (`service::create_order`, `service::Status`). Three are public modules
 //! instead, because their names read only with the module's: `validate` (`validate::price`),
-//! `stepper` (`stepper::begin_cancel_order`) and `seed` (`seed::seed_demo`); nothing is exported
-//! both ways.
+//! `stepper` (`stepper::begin_cancel_order`), `seed` (`seed::seed_demo`) and `idempotency`
+//! (`idempotency::claim_key`); nothing is exported both ways.
 
 mod error;
 mod explain;
+pub mod idempotency;
 mod orders;
 mod products;
 mod search;

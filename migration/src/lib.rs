@@ -9,6 +9,7 @@ mod m20261124_000003_drop_order_items_product_index;
 mod m20261124_000004_order_ids_without_autoincrement;
 mod m20261202_000005_stock_taken_and_order_stats;
 mod m20261202_000006_search_keys;
+mod m20261202_000007_idempotency_keys;
 mod steps;
 
 pub use m20261202_000005_stock_taken_and_order_stats::{
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_order_ids_without_autoincrement::Migration),
             Box::new(m20261202_000005_stock_taken_and_order_stats::Migration),
             Box::new(m20261202_000006_search_keys::Migration),
+            Box::new(m20261202_000007_idempotency_keys::Migration),
         ]
     }
 }

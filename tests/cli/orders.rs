@@ -288,12 +288,12 @@ async fn seed_stats_and_migrate(t: TestDb) {
         "fresh without --yes kept the orders"
     );
     assert_eq!(
-        json(url, &["migrate", "status"])["migrations"][5]["applied"],
+        json(url, &["migrate", "status"])["migrations"][6]["applied"],
         true,
         "down without --yes kept the last migration"
     );
     let fresh = json(url, &["migrate", "fresh", "--yes"]);
-    assert_eq!(fresh["total"], 6);
+    assert_eq!(fresh["total"], 7);
     assert_eq!(total(url, &["order", "list"]), 0);
     let scale = json(
         url,
@@ -321,13 +321,13 @@ async fn seed_stats_and_migrate(t: TestDb) {
             .map(|m| m["applied"].as_bool().expect("applied"))
             .collect()
     };
-    for left in (0..6).rev() {
+    for left in (0..7).rev() {
         let down = json(url, &["migrate", "down", "--yes"]);
-        let expected: Vec<bool> = (0..6).map(|i| i < left).collect();
+        let expected: Vec<bool> = (0..7).map(|i| i < left).collect();
         assert_eq!(applied(&down), expected);
     }
     let up = json(url, &["migrate", "up"]);
-    assert_eq!(applied(&up), [true; 6]);
+    assert_eq!(applied(&up), [true; 7]);
     assert_eq!(total(url, &["order", "list"]), 0);
 }
 

@@ -5,6 +5,7 @@
 mod backend;
 
 mod errors;
+mod idempotency;
 mod race;
 mod routes;
 
@@ -16,20 +17,26 @@ use tokio::sync::oneshot;
 
 use backend::TestDb;
 
-/// A server on the test database, and a client for it. Stopped (gracefully) when dropped.
+/// A server on the test database, and a client for it; the server stops (gracefully) when
+/// this is dropped.
 pub struct Api {
     pub base: String,
     pub client: reqwest::Client,
     pub t: TestDb,
-    stop: Option<oneshot::Sender<()>>,
+    _server: Server,
 }
 
-impl Api {
-    /// Serves `t` on 127.0.0.1, on a port the system picks.
-    pub async fn start(t: TestDb) -> Api {
+/// A `serve` of its own on a database: its address, and what stops it (when dropped).
+pub struct Server {
+    pub base: String,
+    _stop: oneshot::Sender<()>,
+}
+
+impl Server {
+    /// Serves `db` on 127.0.0.1, on a port the system picks.
+    pub async fn start(db: orderdesk::db::Db) -> Server {
         let (stop, stopped) = oneshot::channel::<()>();
         let (tell, told) = oneshot::channel::<SocketAddr>();
-        let db = t.db.clone();
         tokio::spawn(async move {
             let listening = move |at| {
                 let _ = tell.send(at);
@@ -42,12 +49,51 @@ impl Api {
                 .unwrap();
         });
         let at = told.await.expect("the server listens");
-        Api {
+        Server {
             base: format!("http://{at}"),
+            _stop: stop,
+        }
+    }
+}
+
+impl Api {
+    /// Serves `t` on 127.0.0.1, on a port the system picks.
+    pub async fn start(t: TestDb) -> Api {
+        let server = Server::start(t.db.clone()).await;
+        Api {
+            base: server.base.clone(),
             client: reqwest::Client::new(),
             t,
-            stop: Some(stop),
+            _server: server,
         }
+    }
+
+    /// Sends `body` as JSON to `base` (this server or another) with extra `headers`; returns
+    /// the status, the JSON answer and the answer's headers.
+    pub async fn request(
+        &self,
+        base: &str,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &Value,
+    ) -> (StatusCode, Value, reqwest::header::HeaderMap) {
+        let mut request = self
+            .client
+            .request(method, format!("{base}{path}"))
+            .header("content-type", "application/json")
+            .body(serde_json::to_vec(body).unwrap());
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.expect("an answer");
+        let (status, headers) = (response.status(), response.headers().clone());
+        let bytes = response.bytes().await.expect("a body");
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            headers,
+        )
     }
 
     /// Sends `body` (raw bytes, with `content_type` if given) and returns the status and the
@@ -129,14 +175,6 @@ impl Api {
         assert_eq!(s, StatusCode::CREATED, "{untracked}");
         let id = |v: &Value| v["id"].as_i64().unwrap();
         (id(&user), id(&tracked), id(&untracked))
-    }
-}
-
-impl Drop for Api {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
     }
 }
 
