@@ -116,6 +116,9 @@ pub enum Command {
         /// The address to listen on
         #[arg(long, value_name = "ADDR", default_value = crate::serve::DEFAULT_BIND)]
         bind: std::net::SocketAddr,
+        /// Seconds a request may take; past it the answer is 503 and nothing is written
+        #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        timeout: u64,
         /// Connections in the pool [default: 16 on PostgreSQL; on SQLite 4 readers beside its
         /// one writer]
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=200))]

@@ -7,6 +7,7 @@ pub mod error;
 pub mod extract;
 mod health;
 pub mod idempotency;
+pub mod ops;
 mod orders;
 mod products;
 mod users;
@@ -16,6 +17,7 @@ use std::net::SocketAddr;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::handler::Handler as _;
 use axum::http::{Method, StatusCode, Uri};
 use axum::routing::{get, post, put};
 use tokio::net::TcpListener;
@@ -32,8 +34,14 @@ pub const POOL_POSTGRES: u32 = 16;
 /// `serve`'s read connections on SQLite unless told, beside its one writer.
 pub const POOL_SQLITE: u32 = 4;
 
-/// The API's routes over `db`.
+/// The API's routes over `db`, with fresh metrics and the default request timeout.
 pub fn router(db: Db) -> Router {
+    router_with(db, &ops::Ops::new(ops::REQUEST_TIMEOUT))
+}
+
+/// The API's routes over `db`, counted and timed by `ops`.
+pub fn router_with(db: Db, ops: &ops::Ops) -> Router {
+    let observe = || axum::middleware::from_fn_with_state(ops.clone(), ops::observe);
     // Idempotency-Key on the routes that create or replace an order.
     let once = || axum::middleware::from_fn_with_state(db.clone(), idempotency::layer);
     Router::new()
@@ -70,10 +78,16 @@ pub fn router(db: Db) -> Router {
         )
         .route("/orders/{id}/cancel", post(orders::cancel))
         .route("/events", get(orders::events))
-        .fallback(no_route)
-        .method_not_allowed_fallback(wrong_method)
+        .route_layer(observe())
+        .fallback(no_route.layer(observe()))
+        .method_not_allowed_fallback(wrong_method.layer(observe()))
         .layer(DefaultBodyLimit::max(extract::MAX_BODY))
         .with_state(db)
+        .merge(
+            Router::new()
+                .route("/metrics", get(ops::metrics))
+                .with_state(ops.clone()),
+        )
 }
 
 async fn no_route(method: Method, uri: Uri) -> ApiError {
@@ -123,6 +137,20 @@ pub async fn serve(
     listening: impl FnOnce(SocketAddr),
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    serve_with(db, bind, ops::REQUEST_TIMEOUT, listening, shutdown).await
+}
+
+/// [`serve`] with requests timing out after `timeout` (503).
+///
+/// # Errors
+/// As [`serve`].
+pub async fn serve_with(
+    db: Db,
+    bind: SocketAddr,
+    timeout: std::time::Duration,
+    listening: impl FnOnce(SocketAddr),
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
     if !bind.ip().is_loopback() {
         return Err(ServeError::NotLoopback(bind));
     }
@@ -130,7 +158,7 @@ pub async fn serve(
         .await
         .map_err(|e| ServeError::Bind(bind, e))?;
     listening(listener.local_addr()?);
-    axum::serve(listener, router(db))
+    axum::serve(listener, router_with(db, &ops::Ops::new(timeout)))
         .with_graceful_shutdown(shutdown)
         .await?;
     Ok(())

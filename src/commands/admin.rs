@@ -220,17 +220,34 @@ pub(super) fn seed_text(r: &SeedReport) -> String {
     )
 }
 
-/// `orderdesk serve`: says where it listens (on stderr), serves until Ctrl-C or SIGTERM.
-pub(super) async fn serve(db: &Db, bind: std::net::SocketAddr) -> Result<()> {
+/// `orderdesk serve`: says where it listens (on stderr), logs each request there, serves until
+/// Ctrl-C or SIGTERM.
+pub(super) async fn serve(
+    db: &Db,
+    bind: std::net::SocketAddr,
+    timeout: std::time::Duration,
+) -> Result<()> {
+    use std::io::IsTerminal as _;
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(false)
+        .try_init();
     let listening = |at: std::net::SocketAddr| {
         eprintln!(
             "orderdesk serve: listening on http://{at} ({}); no authentication, so loopback only; Ctrl-C stops",
             db.label()
         );
     };
-    crate::serve::serve(db.clone(), bind, listening, crate::serve::stop_signal())
-        .await
-        .map_err(|e| CommandError::Failed(format!("serve: {e}")))
+    crate::serve::serve_with(
+        db.clone(),
+        bind,
+        timeout,
+        listening,
+        crate::serve::stop_signal(),
+    )
+    .await
+    .map_err(|e| CommandError::Failed(format!("serve: {e}")))
 }
 
 pub(super) async fn stats(db: &Db, out: &Output, recount: bool) -> Result<()> {

@@ -2,10 +2,32 @@
 //! commands, refuses a non-loopback address without auth, and stops cleanly on SIGTERM.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::{Child, ChildStderr, Command, Stdio};
 
 use crate::backend::{Backend, setup};
 use crate::{fails, ok};
+
+/// `orderdesk serve --bind 127.0.0.1:0` on `url`: the process, its stderr after the first
+/// line, that line, and the address it listens on.
+fn spawn_serve(url: &str) -> (Child, BufReader<ChildStderr>, String, String) {
+    let mut server = Command::new(assert_cmd::cargo::cargo_bin("orderdesk"))
+        .args(["--database-url", url, "serve", "--bind", "127.0.0.1:0"])
+        .env_remove("DATABASE_URL")
+        .env_remove("ORDERDESK_DATABASE_URL")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(server.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    let at = line
+        .split("listening on http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("where it listens: {line}"))
+        .to_owned();
+    (server, stderr, line, at)
+}
 
 /// The README's curl lines (the block that starts with the health check).
 fn readme_curls() -> Vec<String> {
@@ -31,22 +53,7 @@ async fn serve_answers_the_readmes_curl_commands_and_stops_on_sigterm() {
         err.contains("refusing to listen on 0.0.0.0:0 without authentication"),
         "{err}"
     );
-    let mut server = Command::new(assert_cmd::cargo::cargo_bin("orderdesk"))
-        .args(["--database-url", &t.url, "serve", "--bind", "127.0.0.1:0"])
-        .env_remove("DATABASE_URL")
-        .env_remove("ORDERDESK_DATABASE_URL")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(server.stderr.take().unwrap());
-    let mut line = String::new();
-    stderr.read_line(&mut line).unwrap();
-    let at = line
-        .split("listening on http://")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("where it listens: {line}"))
-        .to_owned();
+    let (mut server, _stderr, line, at) = spawn_serve(&t.url);
     assert!(line.contains("loopback only"), "{line}");
     let curls = readme_curls();
     assert_eq!(curls.len(), 5, "{curls:?}");
@@ -82,4 +89,51 @@ async fn serve_answers_the_readmes_curl_commands_and_stops_on_sigterm() {
     assert!(killed.success());
     let status = server.wait().unwrap();
     assert!(status.success(), "serve exits 0 on SIGTERM: {status}");
+}
+
+/// The request log (stderr) has a line per request and never the database's password nor a
+/// token a client sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_request_log_names_each_request_and_no_secret() {
+    let Some(t) = setup(Backend::Postgres).await else {
+        return;
+    };
+    // Trust authentication ignores the password; a URL with one is what a server would get.
+    let url = t
+        .url
+        .replacen("postgres://postgres@", "postgres://postgres:hunter2-pw@", 1);
+    assert!(url.contains("hunter2-pw"), "{url}");
+    let (mut server, mut stderr, first, at) = spawn_serve(&url);
+    for (method, path) in [
+        ("GET", "/users?filter=ada"),
+        ("GET", "/users/1"),
+        ("POST", "/orders"),
+    ] {
+        let out = Command::new("curl")
+            .args(["-s", "-o", "/dev/null", "-X", method])
+            .args(["-H", "Authorization: Bearer tok-sekrit-123"])
+            .args(["-H", "Content-Type: application/json", "-d", "{}"])
+            .arg(format!("http://{at}{path}"))
+            .status()
+            .unwrap();
+        assert!(out.success());
+    }
+    Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(server.wait().unwrap().success());
+    let mut log = first;
+    std::io::Read::read_to_string(&mut stderr, &mut log).unwrap();
+    for want in [
+        "method=GET route=/users status=200",
+        "method=GET route=/users/{id} status=404",
+        "method=POST route=/orders status=422",
+    ] {
+        assert!(log.contains(want), "{want} in:\n{log}");
+    }
+    assert!(log.contains("request_id=3"), "{log}");
+    for secret in ["hunter2-pw", "tok-sekrit-123", "filter=ada"] {
+        assert!(!log.contains(secret), "{secret} in:\n{log}");
+    }
 }

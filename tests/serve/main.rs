@@ -6,6 +6,7 @@ mod backend;
 
 mod errors;
 mod idempotency;
+mod ops;
 mod race;
 mod routes;
 

@@ -1,0 +1,152 @@
+//! Operations: a request past its deadline is a clean 503 that wrote nothing; a request in
+//! flight when the server is told to stop finishes; `/metrics` counts. (On SQLite, where
+//! another program's write transaction holds the one write lock: the database "stops
+//! answering" for writes without a server of ours to kill.)
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+use crate::Api;
+use crate::backend::{Backend, setup};
+
+/// A server on `db` with `timeout`, stopped when `stop` fires; its address.
+async fn server(
+    db: orderdesk::db::Db,
+    timeout: Duration,
+    stop: oneshot::Receiver<()>,
+) -> (String, tokio::task::JoinHandle<()>) {
+    let (tell, told) = oneshot::channel::<SocketAddr>();
+    let task = tokio::spawn(async move {
+        let listening = move |at| {
+            let _ = tell.send(at);
+        };
+        let shutdown = async {
+            let _ = stop.await;
+        };
+        orderdesk::serve::serve_with(
+            db,
+            "127.0.0.1:0".parse().unwrap(),
+            timeout,
+            listening,
+            shutdown,
+        )
+        .await
+        .unwrap();
+    });
+    (format!("http://{}", told.await.unwrap()), task)
+}
+
+async fn order(
+    client: &reqwest::Client,
+    base: &str,
+    user: i64,
+    product: i64,
+) -> (StatusCode, Value) {
+    let r = client
+        .post(format!("{base}/orders"))
+        .json(&json!({"user_id": user, "items": [{"product_id": product, "quantity": 1}]}))
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_past_its_deadline_is_503_and_writes_nothing() {
+    let Some(t) = setup(Backend::Sqlite).await else {
+        return;
+    };
+    let api = Api::start(t).await;
+    let (user, tracked, _) = api.shop(5).await;
+    let before = api.counts().await;
+    let (_stop, stopped) = oneshot::channel();
+    let (base, _task) = server(api.t.db.clone(), Duration::from_secs(1), stopped).await;
+    // Another program holds SQLite's write lock (for 10 s it would make writers wait).
+    let other = orderdesk::db::connect(&api.t.url).await.unwrap();
+    let held = other.begin_write().await.unwrap();
+    let (s, b) = order(&api.client, &base, user, tracked).await;
+    assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE, "{b}");
+    assert_eq!(b["error"]["code"], "unavailable");
+    drop(held);
+    assert_eq!(api.counts().await, before, "nothing half-done was kept");
+    let (s, b) = order(&api.client, &base, user, tracked).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_in_flight_when_the_server_stops_is_answered() {
+    let Some(t) = setup(Backend::Sqlite).await else {
+        return;
+    };
+    let api = Api::start(t).await;
+    let (user, tracked, _) = api.shop(5).await;
+    let (stop, stopped) = oneshot::channel();
+    let (base, task) = server(api.t.db.clone(), Duration::from_secs(30), stopped).await;
+    let other = orderdesk::db::connect(&api.t.url).await.unwrap();
+    let held = other.begin_write().await.unwrap();
+    let client = api.client.clone();
+    let in_flight = {
+        let base = base.clone();
+        tokio::spawn(async move { order(&client, &base, user, tracked).await })
+    };
+    // Wait (with a deadline) until the server counts the request in flight.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let metrics = api
+            .client
+            .get(format!("{base}/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if metrics.contains("orderdesk_http_requests_in_flight 1") {
+            break; // the order (/metrics does not count itself)
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{metrics}");
+        tokio::task::yield_now().await;
+    }
+    stop.send(()).unwrap();
+    drop(held);
+    let (s, b) = in_flight.await.unwrap();
+    assert_eq!(
+        s,
+        StatusCode::CREATED,
+        "the request in flight was answered: {b}"
+    );
+    task.await.unwrap();
+    let (_, p) = api.get(&format!("/products/{tracked}")).await;
+    assert_eq!(p["stock"], 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_requests_by_route_and_status() {
+    let Some(t) = setup(Backend::Sqlite).await else {
+        return;
+    };
+    let api = Api::start(t).await;
+    api.get("/users").await;
+    api.get("/users/abc").await;
+    api.get("/nowhere").await;
+    let r = api
+        .client
+        .get(format!("{}/metrics", api.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let text = r.text().await.unwrap();
+    for line in [
+        r#"orderdesk_http_requests_total{method="GET",route="/users",status="200"} 1"#,
+        r#"orderdesk_http_requests_total{method="GET",route="/users/{id}",status="400"} 1"#,
+        r#"orderdesk_http_requests_total{method="GET",route="(no route)",status="404"} 1"#,
+        r#"orderdesk_http_request_duration_seconds_count{method="GET",route="/users"} 1"#,
+    ] {
+        assert!(text.contains(line), "{line} in:\n{text}");
+    }
+}
