@@ -192,9 +192,12 @@ pub async fn run(cli: Cli, command: Command) -> Result<()> {
                         CommandError::Failed(foreign.to_string())
                     }
                 })?;
-                // After the start-up migration check, which is not what the command does.
-                if cli.echo {
-                    crate::sql_log::echo_to_stderr(&db);
+                // After the start-up migration check, which is not what the command does. A
+                // server's statements come under the request that sent them.
+                match (&other, cli.echo) {
+                    (Command::Serve { .. }, true) => crate::sql_log::echo_actions_to_stderr(&db),
+                    (_, true) => crate::sql_log::echo_to_stderr(&db),
+                    (_, false) => {}
                 }
                 match other {
                     Command::Seed(args) => admin::seed(&db, &out, args).await,

@@ -326,6 +326,28 @@ pub fn echo_to_stderr(db: &Db) {
         })));
 }
 
+/// Like [`echo_to_stderr`], with a line naming the action (`── POST /orders (request 7)`) each
+/// time the statements printed go from one action to another: `serve --echo` shows what each
+/// request sent, even when requests run at once.
+pub fn echo_actions_to_stderr(db: &Db) {
+    let last = Mutex::new(None::<u64>);
+    db.recorder()
+        .set_listener(Some(Arc::new(move |event: &SqlEvent<'_>| {
+            let action = db::current_action();
+            let mut last = last
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let id = action.as_ref().map(|a| a.id);
+            if id == *last {
+                eprintln!("{}", echo_line(event));
+            } else {
+                *last = id;
+                let label = action.as_ref().map_or("(no request)", |a| &a.label);
+                eprintln!("── {label}\n{}", echo_line(event));
+            }
+        })));
+}
+
 /// The text `--echo` prints for an event.
 #[must_use]
 pub fn echo_line(event: &SqlEvent<'_>) -> String {

@@ -113,7 +113,10 @@ pub async fn observe(State(ops): State<Ops>, request: Request, next: Next) -> Re
         .get::<MatchedPath>()
         .map_or_else(|| "(no route)".to_owned(), |p| p.as_str().to_owned());
     ops.in_flight.inc();
-    let mut response = match tokio::time::timeout(ops.timeout, next.run(request)).await {
+    // The request is one action: the SQL log and `serve --echo` group its statements.
+    let label = format!("{method} {route} (request {id})");
+    let run = crate::db::in_action(label, next.run(request));
+    let mut response = match tokio::time::timeout(ops.timeout, run).await {
         Ok(response) => response,
         Err(_) => ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,

@@ -9,9 +9,14 @@ use crate::{fails, ok};
 
 /// `orderdesk serve --bind 127.0.0.1:0` on `url`: the process, its stderr after the first
 /// line, that line, and the address it listens on.
-fn spawn_serve(url: &str) -> (Child, BufReader<ChildStderr>, String, String) {
-    let mut server = Command::new(assert_cmd::cargo::cargo_bin("orderdesk"))
-        .args(["--database-url", url, "serve", "--bind", "127.0.0.1:0"])
+fn spawn_serve(url: &str, echo: bool) -> (Child, BufReader<ChildStderr>, String, String) {
+    let mut command = Command::new(assert_cmd::cargo::cargo_bin("orderdesk"));
+    command.args(["--database-url", url]);
+    if echo {
+        command.arg("--echo");
+    }
+    let mut server = command
+        .args(["serve", "--bind", "127.0.0.1:0"])
         .env_remove("DATABASE_URL")
         .env_remove("ORDERDESK_DATABASE_URL")
         .stderr(Stdio::piped())
@@ -53,7 +58,7 @@ async fn serve_answers_the_readmes_curl_commands_and_stops_on_sigterm() {
         err.contains("refusing to listen on 0.0.0.0:0 without authentication"),
         "{err}"
     );
-    let (mut server, _stderr, line, at) = spawn_serve(&t.url);
+    let (mut server, _stderr, line, at) = spawn_serve(&t.url, false);
     assert!(line.contains("loopback only"), "{line}");
     let curls = readme_curls();
     assert_eq!(curls.len(), 5, "{curls:?}");
@@ -103,7 +108,7 @@ async fn the_request_log_names_each_request_and_no_secret() {
         .url
         .replacen("postgres://postgres@", "postgres://postgres:hunter2-pw@", 1);
     assert!(url.contains("hunter2-pw"), "{url}");
-    let (mut server, mut stderr, first, at) = spawn_serve(&url);
+    let (mut server, mut stderr, first, at) = spawn_serve(&url, false);
     for (method, path) in [
         ("GET", "/users?filter=ada"),
         ("GET", "/users/1"),
@@ -136,4 +141,48 @@ async fn the_request_log_names_each_request_and_no_secret() {
     for secret in ["hunter2-pw", "tok-sekrit-123", "filter=ada"] {
         assert!(!log.contains(secret), "{secret} in:\n{log}");
     }
+}
+
+/// `serve --echo`: each request's statements under its method and route, so that what one
+/// `POST /orders` costs can be shown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_echo_prints_each_requests_statements_under_it() {
+    let Some(t) = setup(Backend::Sqlite).await else {
+        return;
+    };
+    ok(&t.url, &["seed", "--demo", "--today", "2026-11-22"]);
+    let (mut server, mut stderr, first, at) = spawn_serve(&t.url, true);
+    let out = Command::new("curl")
+        .args(["-sf", "-X", "POST", "-H", "Content-Type: application/json"])
+        .args([
+            "-d",
+            r#"{"user_id": 1, "items": [{"product_id": 2, "quantity": 1}]}"#,
+        ])
+        .arg(format!("http://{at}/orders"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(server.wait().unwrap().success());
+    let mut log = first;
+    std::io::Read::read_to_string(&mut stderr, &mut log).unwrap();
+    let start = log
+        .find("── POST /orders (request 1)")
+        .unwrap_or_else(|| panic!("a header for the request:\n{log}"));
+    let of_request: Vec<&str> = log[start..].lines().collect();
+    assert_eq!(of_request[1], "BEGIN IMMEDIATE", "{log}");
+    assert!(
+        of_request
+            .iter()
+            .any(|l| l.starts_with("INSERT INTO orders"))
+            && of_request.contains(&"COMMIT"),
+        "{log}"
+    );
+    assert!(
+        log.contains("method=POST route=/orders status=201"),
+        "{log}"
+    );
 }
