@@ -34,7 +34,7 @@ async fn a_retry_gets_the_first_answer_and_writes_nothing(t: TestDb) {
     assert_eq!(headers["idempotent-replayed"], "true");
     assert_eq!(api.counts().await, after_first);
     // Another serve on the same database (a restart, or a second process) knows the key.
-    let other = Server::start(api.t.db.clone()).await;
+    let other = Server::start(api.another_pool().await).await;
     let (s, there, _) = api
         .request(&other.base, Method::POST, "/orders", &key, &body)
         .await;
@@ -110,7 +110,7 @@ async fn a_retry_gets_the_first_answer_and_writes_nothing(t: TestDb) {
 async fn twenty_concurrent_retries_place_one_order(t: TestDb) {
     let api = Arc::new(Api::start(t).await);
     let (user, tracked, _) = api.shop(100).await;
-    let other = Arc::new(Server::start(api.t.db.clone()).await);
+    let other = Arc::new(Server::start(api.another_pool().await).await);
     let before = api.counts().await;
     let barrier = Arc::new(Barrier::new(20));
     let mut tasks = Vec::new();

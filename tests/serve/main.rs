@@ -142,6 +142,13 @@ impl Api {
         self.raw(Method::DELETE, path, None, Vec::new()).await
     }
 
+    /// A pool of its own on the test database, as another `serve` process would open.
+    pub async fn another_pool(&self) -> orderdesk::db::Db {
+        orderdesk::db::connect(&self.t.url)
+            .await
+            .expect("a second pool")
+    }
+
     /// The row count of every table.
     pub async fn counts(&self) -> std::collections::BTreeMap<&'static str, i64> {
         orderdesk::db::row_counts(&self.t.db)

@@ -1,4 +1,5 @@
-//! 32 clients racing over HTTP for 50 units: exactly 50 sold, every other answer a clean 409.
+//! 32 clients racing over HTTP for 50 units, split between two `serve`s on one database (as
+//! two processes behind a load balancer): exactly 50 sold, every other answer a clean 409.
 
 use std::sync::Arc;
 
@@ -6,8 +7,8 @@ use reqwest::StatusCode;
 use serde_json::json;
 use tokio::sync::Barrier;
 
-use crate::Api;
 use crate::backend::TestDb;
+use crate::{Api, Server};
 
 crate::on_both_backends!(thirty_two_clients_race_for_fifty_units);
 
@@ -16,17 +17,24 @@ async fn thirty_two_clients_race_for_fifty_units(t: TestDb) {
     const ATTEMPTS: usize = 1_000;
     let api = Arc::new(Api::start(t).await);
     let (user, tracked, _) = api.shop(50).await;
+    let second = Arc::new(Server::start(api.another_pool().await).await);
     let barrier = Arc::new(Barrier::new(CLIENTS));
     let mut tasks = Vec::new();
     for client in 0..CLIENTS {
-        let (api, barrier) = (api.clone(), barrier.clone());
+        let (api, second, barrier) = (api.clone(), second.clone(), barrier.clone());
         tasks.push(tokio::spawn(async move {
+            let base = if client % 2 == 0 {
+                api.base.clone()
+            } else {
+                second.base.clone()
+            };
             barrier.wait().await;
             let mut answers = Vec::new();
             for _ in (client..ATTEMPTS).step_by(CLIENTS) {
                 let body =
                     json!({"user_id": user, "items": [{"product_id": tracked, "quantity": 1}]});
-                let (s, b) = api.post("/orders", &body).await;
+                let post = reqwest::Method::POST;
+                let (s, b, _) = api.request(&base, post, "/orders", &[], &body).await;
                 answers.push((s, b["error"]["code"].as_str().map(str::to_owned)));
             }
             answers
