@@ -90,21 +90,23 @@ pub fn router_with(db: Db, ops: &ops::Ops) -> Router {
         )
 }
 
+/// A list answer: `{"<name>": [...], "total": n}`, n the rows in the array.
+pub(crate) fn listed<T: serde::Serialize>(name: &str, rows: &[T]) -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({ name: rows, "total": rows.len() }))
+}
+
 async fn no_route(method: Method, uri: Uri) -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "not_found",
-        None,
-        format!("no route {method} {}", uri.path()),
-    )
+    let message = format!("no route {method} {}", uri.path());
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", None, message)
 }
 
 async fn wrong_method(method: Method, uri: Uri) -> ApiError {
+    let message = format!("{} does not take {method}", uri.path());
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",
         None,
-        format!("{} does not take {method}", uri.path()),
+        message,
     )
 }
 

@@ -27,6 +27,5 @@ pub async fn health(State(db): State<Db>) -> (StatusCode, Json<Value>) {
 
 /// `GET /stats`: orders by status, revenue, time to delivery, top products.
 pub async fn stats(State(db): State<Db>) -> ApiResult<Json<Stats>> {
-    let stats = service::stats(&db).await.in_input()?;
-    Ok(Json(stats))
+    service::stats(&db).await.in_input().map(Json)
 }

@@ -5,10 +5,11 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::error::{Answer, ApiError, ApiResult, Ids};
 use super::extract::{JsonBody, Params, PathId};
+use super::listed;
 use crate::db::Db;
 use crate::service::{
     self, NewOrder, NewOrderItem, Order, OrderDetail, OrderQuery, Status, validate,
@@ -82,8 +83,10 @@ pub async fn create(
         status: body.status.as_deref().map_or(Ok(Status::Pending), status)?,
         items: lines(body.items),
     };
-    let order = service::create_order(&db, input).await.in_input()?;
-    Ok((StatusCode::CREATED, Json(order)))
+    service::create_order(&db, input)
+        .await
+        .in_input()
+        .map(|created| (StatusCode::CREATED, Json(created)))
 }
 
 fn lines(items: Vec<Item>) -> Vec<NewOrderItem> {
@@ -103,10 +106,10 @@ pub async fn edit(
     PathId(id): PathId,
     JsonBody(body): JsonBody<EditOrder>,
 ) -> ApiResult<Json<Order>> {
-    let order = service::edit_order(&db, id, lines(body.items))
+    service::edit_order(&db, id, lines(body.items))
         .await
-        .in_path("order")?;
-    Ok(Json(order))
+        .in_path("order")
+        .map(Json)
 }
 
 /// `GET /orders`: a page, newest first, `{"orders": [...], "total": n}`.
@@ -119,14 +122,15 @@ pub async fn list(State(db): State<Db>, Params(p): Params<OrderParams>) -> ApiRe
         limit: p.limit,
         lazy: false,
     };
-    let orders = service::list_orders_page(&db, query).await.in_input()?;
-    Ok(Json(json!({ "orders": orders, "total": orders.len() })))
+    service::list_orders_page(&db, query)
+        .await
+        .in_input()
+        .map(|rows| listed("orders", &rows))
 }
 
 /// `GET /orders/{id}`: the order with its items, current prices and history.
 pub async fn show(State(db): State<Db>, PathId(id): PathId) -> ApiResult<Json<OrderDetail>> {
-    let order = service::get_order(&db, id).await.in_path("order")?;
-    Ok(Json(order))
+    service::get_order(&db, id).await.in_path("order").map(Json)
 }
 
 /// `PATCH /orders/{id}/status` (and `PUT`): the order in its new status; 409 when the lifecycle
@@ -137,10 +141,10 @@ pub async fn set_status(
     JsonBody(body): JsonBody<SetStatus>,
 ) -> ApiResult<Json<Order>> {
     let to = status(&body.status)?;
-    let order = service::set_order_status(&db, id, to)
+    service::set_order_status(&db, id, to)
         .await
-        .in_path("order")?;
-    Ok(Json(order))
+        .in_path("order")
+        .map(Json)
 }
 
 /// `POST /orders/{id}/cancel` and `DELETE /orders/{id}`: the cancelled order (history is never
@@ -155,8 +159,8 @@ pub async fn events(
     State(db): State<Db>,
     Params(p): Params<EventParams>,
 ) -> ApiResult<Json<Value>> {
-    let events = service::list_order_events(&db, None, p.after, p.limit)
+    service::list_order_events(&db, None, p.after, p.limit)
         .await
-        .in_input()?;
-    Ok(Json(json!({ "events": events, "total": events.len() })))
+        .in_input()
+        .map(|rows| listed("events", &rows))
 }

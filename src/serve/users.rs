@@ -8,26 +8,9 @@ use serde_json::{Value, json};
 
 use super::error::{Answer, ApiResult};
 use super::extract::{JsonBody, Params, PathId};
+use super::listed;
 use crate::db::Db;
 use crate::service::{self, ListQuery, NewUser, User, UserChanges};
-
-/// The body of `POST /users`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CreateUser {
-    email: String,
-    full_name: String,
-}
-
-/// The body of `PATCH /users/{id}`: what changes.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PatchUser {
-    #[serde(default)]
-    email: Option<String>,
-    #[serde(default)]
-    full_name: Option<String>,
-}
 
 /// The query of a list: `?filter=&limit=&after=`.
 #[derive(Debug, Default, Deserialize)]
@@ -51,52 +34,51 @@ impl From<ListParams> for ListQuery {
 /// `POST /users`: 201 with the user.
 pub async fn create(
     State(db): State<Db>,
-    JsonBody(body): JsonBody<CreateUser>,
+    JsonBody(input): JsonBody<NewUser>,
 ) -> ApiResult<(StatusCode, Json<User>)> {
-    let input = NewUser {
-        email: body.email,
-        full_name: body.full_name,
-    };
-    let user = service::create_user(&db, input).await.in_input()?;
-    Ok((StatusCode::CREATED, Json(user)))
+    service::create_user(&db, input)
+        .await
+        .in_input()
+        .map(|created| (StatusCode::CREATED, Json(created)))
 }
 
 /// `GET /users`: a page, `{"users": [...], "total": n}`.
 pub async fn list(State(db): State<Db>, Params(p): Params<ListParams>) -> ApiResult<Json<Value>> {
-    let users = service::list_users(&db, &p.into()).await.in_input()?;
-    Ok(Json(json!({ "users": users, "total": users.len() })))
+    service::list_users(&db, &p.into())
+        .await
+        .in_input()
+        .map(|rows| listed("users", &rows))
 }
 
 /// `GET /users/{id}`.
 pub async fn show(State(db): State<Db>, PathId(id): PathId) -> ApiResult<Json<User>> {
-    let user = service::get_user(&db, id).await.in_path("user")?;
-    Ok(Json(user))
+    service::get_user(&db, id).await.in_path("user").map(Json)
 }
 
 /// `PATCH /users/{id}`: the user as changed.
 pub async fn update(
     State(db): State<Db>,
     PathId(id): PathId,
-    JsonBody(body): JsonBody<PatchUser>,
+    JsonBody(changes): JsonBody<UserChanges>,
 ) -> ApiResult<Json<User>> {
-    let changes = UserChanges {
-        email: body.email,
-        full_name: body.full_name,
-    };
-    let user = service::update_user(&db, id, changes)
+    service::update_user(&db, id, changes)
         .await
-        .in_path("user")?;
-    Ok(Json(user))
+        .in_path("user")
+        .map(Json)
 }
 
 /// `DELETE /users/{id}`: `{"deleted": id}`; 409 when the user has orders.
 pub async fn delete(State(db): State<Db>, PathId(id): PathId) -> ApiResult<Json<Value>> {
-    let id = service::delete_user(&db, id).await.in_path("user")?;
-    Ok(Json(json!({ "deleted": id })))
+    service::delete_user(&db, id)
+        .await
+        .in_path("user")
+        .map(|id| Json(json!({ "deleted": id })))
 }
 
 /// `GET /users/{id}/orders`: `list_orders`, all of the user's orders oldest first.
 pub async fn orders(State(db): State<Db>, PathId(id): PathId) -> ApiResult<Json<Value>> {
-    let orders = service::list_orders(&db, id).await.in_path("user")?;
-    Ok(Json(json!({ "orders": orders, "total": orders.len() })))
+    service::list_orders(&db, id)
+        .await
+        .in_path("user")
+        .map(|rows| listed("orders", &rows))
 }

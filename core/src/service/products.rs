@@ -4,32 +4,44 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, SqlErr,
 };
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 
 use super::{Error, ListQuery, check_id, finish, validate};
 use crate::db::Db;
 use crate::entity::{order_item, product};
 
-/// A new product: what `create_product` takes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A new product: what `create_product` takes (and `POST /products` reads: integer cents, no
+/// `stock` for untracked, unknown fields refused).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NewProduct {
     /// The name.
     pub name: String,
     /// The price in cents.
     pub price_cents: i64,
     /// Units in stock; `None` when stock is not tracked.
+    #[serde(default)]
     pub stock: Option<i64>,
 }
 
-/// Changes to a product; `None` leaves a field as it is. `stock: Some(None)` stops tracking stock.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Changes to a product; `None` leaves a field as it is. `stock: Some(None)` stops tracking stock
+/// (in JSON: `"stock": null`; an absent `stock` leaves it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ProductChanges {
     /// A new name.
     pub name: Option<String>,
     /// A new price in cents.
     pub price_cents: Option<i64>,
     /// A new stock level, or `Some(None)` for untracked.
+    #[serde(deserialize_with = "present")]
     pub stock: Option<Option<i64>>,
+}
+
+/// A field that is present (`Some`, its value possibly `null`), as opposed to absent (`None`).
+#[allow(clippy::option_option)] // absent, null or a number: the three a change can say
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
+    Option::<i64>::deserialize(d).map(Some)
 }
 
 /// A product as the four operations return it.

@@ -6,14 +6,15 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Error, ListQuery, check_id, finish, unique_to_conflict, validate};
 use crate::db::Db;
 use crate::entity::{order, user};
 
-/// A new user: what `create_user` takes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A new user: what `create_user` takes (and `POST /users` reads: unknown fields refused).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NewUser {
     /// The email; unique, stored lowercased.
     pub email: String,
@@ -21,8 +22,9 @@ pub struct NewUser {
     pub full_name: String,
 }
 
-/// Changes to a user; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Changes to a user; `None` (or absent in JSON) leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct UserChanges {
     /// A new email.
     pub email: Option<String>,
