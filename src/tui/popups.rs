@@ -53,6 +53,7 @@ impl Overlay {
             Overlay::DemoOffer => confirm::DEMO_BINDINGS,
             Overlay::Form(_) => form::BINDINGS,
             Overlay::Detail(_) => detail::BINDINGS,
+            Overlay::Entry(e) if e.order.is_some() => entry::EDIT_BINDINGS,
             Overlay::Entry(_) => entry::BINDINGS,
             Overlay::Explain(_) => explain::BINDINGS,
             Overlay::Events(_) => events::BINDINGS,

@@ -781,6 +781,10 @@ async fn e_on_a_pending_order_edits_its_lines_in_order_entry(t: TestDb) {
         "{screen}"
     );
     assert!(screen.contains("Ctrl-S saves the order"), "{screen}");
+    assert!(
+        screen.lines().last().unwrap().starts_with("Ctrl-S save · "),
+        "the hint bar says save: {screen}"
+    );
     let Some(Overlay::Entry(entry)) = h.app.overlays.last() else {
         panic!("order entry is open: {screen}");
     };

@@ -57,6 +57,17 @@ pub const BINDINGS: Bindings = &[
     bind(&[Key::Typing], "searches"),
 ];
 
+/// The keys of order entry on an order being edited (the customer stays).
+pub const EDIT_BINDINGS: Bindings = &[
+    bind(&[Key::Ctrl('s')], "save"),
+    bind(&[ENTER], "pick/add"),
+    bind(&[UP, DOWN], "move"),
+    bind(&[Key::Ctrl('d')], "drop line"),
+    bind(&[ESC], "cancel"),
+    bind(&[TAB, BACK_TAB], "section"),
+    bind(&[Key::Typing], "searches"),
+];
+
 /// What a key asks for.
 #[derive(Debug, Clone, PartialEq)]
 enum EntryAction {
