@@ -119,6 +119,13 @@ pub enum Command {
         /// Seconds a request may take; past it the answer is 503 and nothing is written
         #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
         timeout: u64,
+        /// An origin browsers may call the API from (CORS), such as `https://shop.example.com`;
+        /// repeat for more. Without one, no CORS headers are sent
+        #[arg(long = "cors", value_name = "ORIGIN")]
+        cors: Vec<String>,
+        /// Append the request log to this file instead of stderr
+        #[arg(long, value_name = "FILE")]
+        log: Option<std::path::PathBuf>,
         /// Connections in the pool [default: 16 on PostgreSQL; on SQLite 4 readers beside its
         /// one writer]
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=200))]

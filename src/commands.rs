@@ -206,8 +206,15 @@ pub async fn run(cli: Cli, command: Command) -> Result<()> {
                     Command::Order(cmd) => order::run(&db, &out, cmd).await,
                     Command::Stats { recount } => admin::stats(&db, &out, recount).await,
                     Command::Events { order, follow } => order::events(&db, order, follow).await,
-                    Command::Serve { bind, timeout, .. } => {
-                        admin::serve(&db, bind, std::time::Duration::from_secs(timeout)).await
+                    Command::Serve {
+                        bind,
+                        timeout,
+                        cors,
+                        log,
+                        ..
+                    } => {
+                        let timeout = std::time::Duration::from_secs(timeout);
+                        admin::serve(&db, bind, timeout, &cors, log.as_deref()).await
                     }
                     Command::Stress {
                         user,

@@ -18,9 +18,10 @@ use std::net::SocketAddr;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler as _;
-use axum::http::{Method, StatusCode, Uri};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use axum::routing::{get, post, put};
 use tokio::net::TcpListener;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::db::Db;
 use error::ApiError;
@@ -34,17 +35,35 @@ pub const POOL_POSTGRES: u32 = 16;
 /// `serve`'s read connections on SQLite unless told, beside its one writer.
 pub const POOL_SQLITE: u32 = 4;
 
-/// The API's routes over `db`, with fresh metrics and the default request timeout.
-pub fn router(db: Db) -> Router {
-    router_with(db, &ops::Ops::new(ops::REQUEST_TIMEOUT))
+/// How `serve` runs, besides where it listens.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// How long a request may take (then 503).
+    pub timeout: std::time::Duration,
+    /// The origins browsers may call the API from (CORS); none: no CORS headers at all.
+    pub cors: Vec<HeaderValue>,
 }
 
-/// The API's routes over `db`, counted and timed by `ops`.
-pub fn router_with(db: Db, ops: &ops::Ops) -> Router {
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            timeout: ops::REQUEST_TIMEOUT,
+            cors: Vec::new(),
+        }
+    }
+}
+
+/// The API's routes over `db`, with fresh metrics and the default options.
+pub fn router(db: Db) -> Router {
+    router_with(db, &ops::Ops::new(ops::REQUEST_TIMEOUT), &[])
+}
+
+/// The API's routes over `db`, counted and timed by `ops`, callable from browsers at `cors`.
+pub fn router_with(db: Db, ops: &ops::Ops, cors: &[HeaderValue]) -> Router {
     let observe = || axum::middleware::from_fn_with_state(ops.clone(), ops::observe);
     // Idempotency-Key on the routes that create or replace an order.
     let once = || axum::middleware::from_fn_with_state(db.clone(), idempotency::layer);
-    Router::new()
+    let api = Router::new()
         .route("/health", get(health::health))
         .route("/stats", get(health::stats))
         .route("/users", post(users::create).get(users::list))
@@ -87,7 +106,30 @@ pub fn router_with(db: Db, ops: &ops::Ops) -> Router {
             Router::new()
                 .route("/metrics", get(ops::metrics))
                 .with_state(ops.clone()),
-        )
+        );
+    if cors.is_empty() {
+        return api;
+    }
+    api.layer(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(cors.iter().cloned()))
+            .allow_methods([
+                Method::GET,
+                Method::POST,
+                Method::PUT,
+                Method::PATCH,
+                Method::DELETE,
+            ])
+            .allow_headers([
+                header::CONTENT_TYPE,
+                header::AUTHORIZATION,
+                HeaderName::from_static(idempotency::HEADER),
+            ])
+            .expose_headers([
+                HeaderName::from_static("x-request-id"),
+                HeaderName::from_static(idempotency::REPLAYED),
+            ]),
+    )
 }
 
 /// A list answer: `{"<name>": [...], "total": n}`, n the rows in the array.
@@ -139,17 +181,17 @@ pub async fn serve(
     listening: impl FnOnce(SocketAddr),
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    serve_with(db, bind, ops::REQUEST_TIMEOUT, listening, shutdown).await
+    serve_with(db, bind, &Options::default(), listening, shutdown).await
 }
 
-/// [`serve`] with requests timing out after `timeout` (503).
+/// [`serve`] with `options` (the request timeout, CORS).
 ///
 /// # Errors
 /// As [`serve`].
 pub async fn serve_with(
     db: Db,
     bind: SocketAddr,
-    timeout: std::time::Duration,
+    options: &Options,
     listening: impl FnOnce(SocketAddr),
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
@@ -160,7 +202,8 @@ pub async fn serve_with(
         .await
         .map_err(|e| ServeError::Bind(bind, e))?;
     listening(listener.local_addr()?);
-    axum::serve(listener, router_with(db, &ops::Ops::new(timeout)))
+    let ops = ops::Ops::new(options.timeout);
+    axum::serve(listener, router_with(db, &ops, &options.cors))
         .with_graceful_shutdown(shutdown)
         .await?;
     Ok(())

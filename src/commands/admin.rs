@@ -226,23 +226,46 @@ pub(super) async fn serve(
     db: &Db,
     bind: std::net::SocketAddr,
     timeout: std::time::Duration,
+    cors: &[String],
+    log: Option<&std::path::Path>,
 ) -> Result<()> {
     use std::io::IsTerminal as _;
-    let _ = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_target(false)
-        .try_init();
+    let cors = cors
+        .iter()
+        .map(|origin| {
+            axum::http::HeaderValue::from_str(origin.trim_end_matches('/'))
+                .map_err(|_| CommandError::Usage(format!("--cors: not an origin: {origin:?}")))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let logger = tracing_subscriber::fmt().with_target(false);
+    let _ = match log {
+        Some(path) => {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map_err(|e| CommandError::Failed(format!("--log {}: {e}", path.display())))?;
+            logger
+                .with_ansi(false)
+                .with_writer(std::sync::Mutex::new(file))
+                .try_init()
+        }
+        None => logger
+            .with_ansi(std::io::stderr().is_terminal())
+            .with_writer(std::io::stderr)
+            .try_init(),
+    };
     let listening = |at: std::net::SocketAddr| {
         eprintln!(
             "orderdesk serve: listening on http://{at} ({}); no authentication, so loopback only; Ctrl-C stops",
             db.label()
         );
     };
+    let options = crate::serve::Options { timeout, cors };
     crate::serve::serve_with(
         db.clone(),
         bind,
-        timeout,
+        &options,
         listening,
         crate::serve::stop_signal(),
     )

@@ -9,14 +9,16 @@ use crate::{fails, ok};
 
 /// `orderdesk serve --bind 127.0.0.1:0` on `url`: the process, its stderr after the first
 /// line, that line, and the address it listens on.
-fn spawn_serve(url: &str, echo: bool) -> (Child, BufReader<ChildStderr>, String, String) {
-    let mut command = Command::new(assert_cmd::cargo::cargo_bin("orderdesk"));
-    command.args(["--database-url", url]);
-    if echo {
-        command.arg("--echo");
-    }
-    let mut server = command
+fn spawn_serve(
+    url: &str,
+    before: &[&str],
+    after: &[&str],
+) -> (Child, BufReader<ChildStderr>, String, String) {
+    let mut server = Command::new(assert_cmd::cargo::cargo_bin("orderdesk"))
+        .args(["--database-url", url])
+        .args(before)
         .args(["serve", "--bind", "127.0.0.1:0"])
+        .args(after)
         .env_remove("DATABASE_URL")
         .env_remove("ORDERDESK_DATABASE_URL")
         .stderr(Stdio::piped())
@@ -58,7 +60,7 @@ async fn serve_answers_the_readmes_curl_commands_and_stops_on_sigterm() {
         err.contains("refusing to listen on 0.0.0.0:0 without authentication"),
         "{err}"
     );
-    let (mut server, _stderr, line, at) = spawn_serve(&t.url, false);
+    let (mut server, _stderr, line, at) = spawn_serve(&t.url, &[], &[]);
     assert!(line.contains("loopback only"), "{line}");
     let curls = readme_curls();
     assert_eq!(curls.len(), 5, "{curls:?}");
@@ -108,7 +110,7 @@ async fn the_request_log_names_each_request_and_no_secret() {
         .url
         .replacen("postgres://postgres@", "postgres://postgres:hunter2-pw@", 1);
     assert!(url.contains("hunter2-pw"), "{url}");
-    let (mut server, mut stderr, first, at) = spawn_serve(&url, false);
+    let (mut server, mut stderr, first, at) = spawn_serve(&url, &[], &[]);
     for (method, path) in [
         ("GET", "/users?filter=ada"),
         ("GET", "/users/1"),
@@ -151,7 +153,7 @@ async fn serve_echo_prints_each_requests_statements_under_it() {
         return;
     };
     ok(&t.url, &["seed", "--demo", "--today", "2026-11-22"]);
-    let (mut server, mut stderr, first, at) = spawn_serve(&t.url, true);
+    let (mut server, mut stderr, first, at) = spawn_serve(&t.url, &["--echo"], &[]);
     let out = Command::new("curl")
         .args(["-sf", "-X", "POST", "-H", "Content-Type: application/json"])
         .args([
@@ -184,5 +186,38 @@ async fn serve_echo_prints_each_requests_statements_under_it() {
     assert!(
         log.contains("method=POST route=/orders status=201"),
         "{log}"
+    );
+}
+
+/// `serve --log FILE` appends the request log to the file (and not to stderr).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_log_writes_the_request_log_to_a_file() {
+    let Some(t) = setup(Backend::Sqlite).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("requests.log");
+    let log_arg = log.to_str().unwrap();
+    let (mut server, mut stderr, _, at) = spawn_serve(&t.url, &[], &["--log", log_arg]);
+    let out = Command::new("curl")
+        .args(["-sf", "-o", "/dev/null", &format!("http://{at}/health")])
+        .status()
+        .unwrap();
+    assert!(out.success());
+    Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(server.wait().unwrap().success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert!(
+        !rest.contains("route="),
+        "stderr has no request lines: {rest}"
+    );
+    let written = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        written.contains("method=GET route=/health status=200"),
+        "{written}"
     );
 }

@@ -27,15 +27,14 @@ async fn server(
         let shutdown = async {
             let _ = stop.await;
         };
-        orderdesk::serve::serve_with(
-            db,
-            "127.0.0.1:0".parse().unwrap(),
+        let options = orderdesk::serve::Options {
             timeout,
-            listening,
-            shutdown,
-        )
-        .await
-        .unwrap();
+            ..Default::default()
+        };
+        let at = "127.0.0.1:0".parse().unwrap();
+        orderdesk::serve::serve_with(db, at, &options, listening, shutdown)
+            .await
+            .unwrap();
     });
     (format!("http://{}", told.await.unwrap()), task)
 }
@@ -149,4 +148,74 @@ async fn metrics_count_requests_by_route_and_status() {
     ] {
         assert!(text.contains(line), "{line} in:\n{text}");
     }
+}
+
+/// CORS is off unless origins are given; then a browser at one of them may call the API
+/// (the preflight answers for it), and one elsewhere gets no CORS headers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cors_answers_only_the_origins_given() {
+    let Some(t) = setup(Backend::Sqlite).await else {
+        return;
+    };
+    let api = Api::start(t).await;
+    let preflight = |base: String, origin: &'static str| {
+        let client = api.client.clone();
+        async move {
+            client
+                .request(reqwest::Method::OPTIONS, format!("{base}/orders"))
+                .header("Origin", origin)
+                .header("Access-Control-Request-Method", "POST")
+                .header(
+                    "Access-Control-Request-Headers",
+                    "content-type, idempotency-key",
+                )
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let allowed = |r: &reqwest::Response| {
+        r.headers()
+            .get("access-control-allow-origin")
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    // Without --cors: no CORS headers.
+    let r = preflight(api.base.clone(), "https://shop.example.com").await;
+    assert_eq!(allowed(&r), None);
+    // With one origin.
+    let (tell, told) = oneshot::channel::<SocketAddr>();
+    let (_stop, stopped) = oneshot::channel::<()>();
+    let db = api.t.db.clone();
+    tokio::spawn(async move {
+        let options = orderdesk::serve::Options {
+            cors: vec![axum::http::HeaderValue::from_static(
+                "https://shop.example.com",
+            )],
+            ..Default::default()
+        };
+        let listening = move |at| {
+            let _ = tell.send(at);
+        };
+        let shutdown = async {
+            let _ = stopped.await;
+        };
+        let at = "127.0.0.1:0".parse().unwrap();
+        orderdesk::serve::serve_with(db, at, &options, listening, shutdown)
+            .await
+            .unwrap();
+    });
+    let base = format!("http://{}", told.await.unwrap());
+    let r = preflight(base.clone(), "https://shop.example.com").await;
+    assert!(r.status().is_success(), "{}", r.status());
+    assert_eq!(allowed(&r).as_deref(), Some("https://shop.example.com"));
+    let methods = r.headers()["access-control-allow-methods"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        methods.contains("POST") && methods.contains("PATCH"),
+        "{methods}"
+    );
+    let r = preflight(base, "https://elsewhere.example.com").await;
+    assert_eq!(allowed(&r), None);
 }
