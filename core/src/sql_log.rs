@@ -11,6 +11,10 @@ use sea_orm::{DbBackend, Statement, Values};
 
 use crate::db::{self, Action, Db, SqlEvent};
 
+mod echo;
+
+pub use echo::{echo_actions_to_stderr, echo_line, echo_to_stderr};
+
 /// What kind of round trip an entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -314,87 +318,6 @@ pub fn n_plus_one<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> Option<(S
         .filter(|(_, n)| *n >= N_PLUS_ONE)
         .max_by_key(|((sql, _), n)| (*n, std::cmp::Reverse(*sql)))
         .map(|((sql, _), n)| (sql.to_owned(), n))
-}
-
-/// Writes every event to stderr as `SQLAlchemy`'s `echo=True` does: the statement, then its
-/// values and time on the next line.
-pub fn echo_to_stderr(db: &Db) {
-    db.recorder()
-        .set_listener(Some(Arc::new(|event: &SqlEvent<'_>| {
-            let line = echo_line(event);
-            eprintln!("{line}");
-        })));
-}
-
-/// Like [`echo_to_stderr`], with a line naming the action (`── POST /orders (request 7)`) each
-/// time the statements printed go from one action to another: `serve --echo` shows what each
-/// request sent, even when requests run at once.
-pub fn echo_actions_to_stderr(db: &Db) {
-    let last = Mutex::new(None::<u64>);
-    db.recorder()
-        .set_listener(Some(Arc::new(move |event: &SqlEvent<'_>| {
-            let action = db::current_action();
-            let mut last = last
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            let id = action.as_ref().map(|a| a.id);
-            if id == *last {
-                eprintln!("{}", echo_line(event));
-            } else {
-                *last = id;
-                let label = action.as_ref().map_or("(no request)", |a| &a.label);
-                eprintln!("── {label}\n{}", echo_line(event));
-            }
-        })));
-}
-
-/// The text `--echo` prints for an event.
-#[must_use]
-pub fn echo_line(event: &SqlEvent<'_>) -> String {
-    let ms = |d: Duration| format!("{:.3} ms", d.as_secs_f64() * 1e3);
-    match *event {
-        SqlEvent::Statement {
-            sql,
-            values,
-            elapsed,
-            failed,
-        } => {
-            let values = values.map_or_else(
-                || "()".to_owned(),
-                |v| {
-                    let parts: Vec<String> = v.0.iter().map(value_text).collect();
-                    format!("({})", parts.join(", "))
-                },
-            );
-            let outcome = if failed { ", FAILED" } else { "" };
-            format!("{sql}\n[{}{outcome}] {values}", ms(elapsed))
-        }
-        SqlEvent::Begin { sql, elapsed, .. } => format!("{sql}\n[{}]", ms(elapsed)),
-        SqlEvent::Commit { elapsed, failed } => {
-            format!(
-                "COMMIT\n[{}{}]",
-                ms(elapsed),
-                if failed { ", FAILED" } else { "" }
-            )
-        }
-        SqlEvent::Rollback { on_drop, .. } => {
-            if on_drop {
-                "ROLLBACK\n[the transaction was dropped unfinished]".to_owned()
-            } else {
-                "ROLLBACK".to_owned()
-            }
-        }
-    }
-}
-
-/// A bound value as SQL would show it.
-fn value_text(v: &sea_orm::Value) -> String {
-    let stmt = Statement {
-        sql: "?".to_owned(),
-        values: Some(Values(vec![v.clone()])),
-        db_backend: DbBackend::Sqlite,
-    };
-    stmt.to_string()
 }
 
 #[cfg(test)]

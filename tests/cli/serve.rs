@@ -36,6 +36,17 @@ fn spawn_serve(
     (server, stderr, line, at)
 }
 
+/// Sends SIGTERM to `server`, which must exit 0.
+fn stop(server: &mut Child) {
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = server.wait().unwrap();
+    assert!(status.success(), "serve exits 0 on SIGTERM: {status}");
+}
+
 /// The README's curl lines (the block that starts with the health check).
 fn readme_curls() -> Vec<String> {
     let readme = include_str!("../../README.md");
@@ -89,13 +100,7 @@ async fn serve_answers_the_readmes_curl_commands_and_stops_on_sigterm() {
     // The TUI's database has it: another program sees the order, confirmed.
     let shown = crate::json(&t.url, &["order", "show", "41"]);
     assert_eq!(shown["status"], "confirmed");
-    let killed = Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let status = server.wait().unwrap();
-    assert!(status.success(), "serve exits 0 on SIGTERM: {status}");
+    stop(&mut server);
 }
 
 /// The request log (stderr) has a line per request and never the database's password nor a
@@ -125,11 +130,7 @@ async fn the_request_log_names_each_request_and_no_secret() {
             .unwrap();
         assert!(out.success());
     }
-    Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(server.wait().unwrap().success());
+    stop(&mut server);
     let mut log = first;
     std::io::Read::read_to_string(&mut stderr, &mut log).unwrap();
     for want in [
@@ -164,11 +165,7 @@ async fn serve_echo_prints_each_requests_statements_under_it() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(server.wait().unwrap().success());
+    stop(&mut server);
     let mut log = first;
     std::io::Read::read_to_string(&mut stderr, &mut log).unwrap();
     let start = log
@@ -204,11 +201,7 @@ async fn serve_log_writes_the_request_log_to_a_file() {
         .status()
         .unwrap();
     assert!(out.success());
-    Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(server.wait().unwrap().success());
+    stop(&mut server);
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
     assert!(
