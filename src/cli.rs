@@ -130,7 +130,12 @@ pub enum Command {
         /// one writer]
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=200))]
         pool: Option<u32>,
+        #[command(flatten)]
+        jwt: JwtArgs,
     },
+    /// API tokens for `serve`: create (printed once, stored hashed), list, revoke
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Say which database orderdesk would open and why, whether it answers, its server
     /// version, migrations and row counts; exit 1 when something is wrong (nothing is written)
     Doctor,
@@ -224,6 +229,48 @@ pub struct PageArgs {
     /// Start after this id (the last id of the previous page)
     #[arg(long, value_name = "ID")]
     pub after: Option<i64>,
+}
+
+/// `serve`'s JWT options: JWTs from a user service are accepted beside the API tokens when a
+/// key or a JWKS is given.
+#[derive(Debug, Clone, clap::Args)]
+pub struct JwtArgs {
+    /// The issuer's key for JWTs: a PEM public key (RSA, EC, Ed25519) or a file holding a shared
+    /// secret (HS256, 32 bytes or more)
+    #[arg(long, value_name = "FILE", env = "ORDERDESK_JWT_KEY", conflicts_with = "jwks", requires_all = ["jwt_issuer", "jwt_audience"])]
+    pub jwt_key: Option<std::path::PathBuf>,
+    /// The issuer's keys as a JWKS: a file, or an http(s) URL fetched at start and again when
+    /// a token names a key it does not hold
+    #[arg(long, value_name = "FILE|URL", env = "ORDERDESK_JWKS", requires_all = ["jwt_issuer", "jwt_audience"])]
+    pub jwks: Option<String>,
+    /// The `iss` a JWT must carry
+    #[arg(long, value_name = "ISS", env = "ORDERDESK_JWT_ISSUER")]
+    pub jwt_issuer: Option<String>,
+    /// The `aud` a JWT must carry
+    #[arg(long, value_name = "AUD", env = "ORDERDESK_JWT_AUDIENCE")]
+    pub jwt_audience: Option<String>,
+}
+
+/// `orderdesk token ...`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token and print it (once: only its hash is kept)
+    Create {
+        /// Who or what it is for (a shop front, a script)
+        #[arg(long)]
+        name: String,
+        /// It may read but not write
+        #[arg(long)]
+        read_only: bool,
+    },
+    /// List the tokens (never the tokens themselves: their first characters)
+    List,
+    /// Revoke a token: from now on `serve` refuses it
+    Revoke {
+        /// The token's id (`token list`)
+        #[arg(allow_negative_numbers = true)]
+        id: i64,
+    },
 }
 
 /// `orderdesk user ...`.

@@ -5,6 +5,7 @@ mod admin;
 mod order;
 mod output;
 mod product;
+mod token;
 mod user;
 
 use std::io::IsTerminal;
@@ -206,15 +207,17 @@ pub async fn run(cli: Cli, command: Command) -> Result<()> {
                     Command::Order(cmd) => order::run(&db, &out, cmd).await,
                     Command::Stats { recount } => admin::stats(&db, &out, recount).await,
                     Command::Events { order, follow } => order::events(&db, order, follow).await,
+                    Command::Token(cmd) => token::run(&db, &out, cmd).await,
                     Command::Serve {
                         bind,
                         timeout,
                         cors,
                         log,
+                        jwt,
                         ..
                     } => {
                         let timeout = std::time::Duration::from_secs(timeout);
-                        admin::serve(&db, bind, timeout, &cors, log.as_deref()).await
+                        admin::serve(&db, bind, timeout, &cors, log.as_deref(), jwt).await
                     }
                     Command::Stress {
                         user,

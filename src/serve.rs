@@ -3,6 +3,7 @@
 //! every request body, query and path id refused with its own 4xx before a service is called
 //! (`serve/extract.rs`). It imports nothing from the TUI (a test checks).
 
+pub mod auth;
 pub mod error;
 pub mod extract;
 mod health;
@@ -14,6 +15,7 @@ mod users;
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -42,6 +44,8 @@ pub struct Options {
     pub timeout: std::time::Duration,
     /// The origins browsers may call the API from (CORS); none: no CORS headers at all.
     pub cors: Vec<HeaderValue>,
+    /// JWTs accepted beside the API tokens, if a key is configured.
+    pub jwt: Option<Arc<auth::Jwt>>,
 }
 
 impl Default for Options {
@@ -49,22 +53,18 @@ impl Default for Options {
         Options {
             timeout: ops::REQUEST_TIMEOUT,
             cors: Vec::new(),
+            jwt: None,
         }
     }
 }
 
-/// The API's routes over `db`, with fresh metrics and the default options.
-pub fn router(db: Db) -> Router {
-    router_with(db, &ops::Ops::new(ops::REQUEST_TIMEOUT), &[])
-}
-
-/// The API's routes over `db`, counted and timed by `ops`, callable from browsers at `cors`.
-pub fn router_with(db: Db, ops: &ops::Ops, cors: &[HeaderValue]) -> Router {
+/// The API's routes over `db`, counted and timed by `ops`, behind `auth`, callable from
+/// browsers at `cors`.
+pub fn router_with(db: Db, ops: &ops::Ops, auth: Arc<auth::Auth>, cors: &[HeaderValue]) -> Router {
     let observe = || axum::middleware::from_fn_with_state(ops.clone(), ops::observe);
     // Idempotency-Key on the routes that create or replace an order.
     let once = || axum::middleware::from_fn_with_state(db.clone(), idempotency::layer);
-    let api = Router::new()
-        .route("/health", get(health::health))
+    let guarded = Router::new()
         .route("/stats", get(health::stats))
         .route("/users", post(users::create).get(users::list))
         .route(
@@ -97,6 +97,9 @@ pub fn router_with(db: Db, ops: &ops::Ops, cors: &[HeaderValue]) -> Router {
         )
         .route("/orders/{id}/cancel", post(orders::cancel))
         .route("/events", get(orders::events))
+        .route_layer(axum::middleware::from_fn_with_state(auth, auth::guard));
+    let api = guarded
+        .route("/health", get(health::health))
         .route_layer(observe())
         .fallback(no_route.layer(observe()))
         .method_not_allowed_fallback(wrong_method.layer(observe()))
@@ -157,10 +160,14 @@ async fn wrong_method(method: Method, uri: Uri) -> ApiError {
 pub enum ServeError {
     /// Without authentication the API listens on loopback only.
     #[error(
-        "refusing to listen on {0} without authentication: serve runs open, so only on a \
-         loopback address (127.0.0.1, ::1 or localhost)"
+        "refusing to listen on {0} without authentication: with no API token and no JWT key \
+         serve runs open, so only on a loopback address (127.0.0.1, ::1 or localhost); create a \
+         token with `orderdesk token create --name NAME` or configure --jwt-key or --jwks"
     )]
     NotLoopback(SocketAddr),
+    /// Whether auth is on could not be read.
+    #[error("reading the API tokens: {0}")]
+    Tokens(#[from] crate::service::Error),
     /// The address is taken or cannot be used.
     #[error("cannot listen on {0}: {1}")]
     Bind(SocketAddr, std::io::Error),
@@ -173,18 +180,18 @@ pub enum ServeError {
 /// flight. `listening` is told the address (the port, when `bind` asked for port 0).
 ///
 /// # Errors
-/// A non-loopback address (the API has no authentication yet), an address that cannot be
-/// bound, or a failure while serving.
+/// A non-loopback address while the API has no auth, an address that cannot be bound, or a
+/// failure while serving.
 pub async fn serve(
     db: Db,
     bind: SocketAddr,
-    listening: impl FnOnce(SocketAddr),
+    listening: impl FnOnce(SocketAddr, &auth::Auth),
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     serve_with(db, bind, &Options::default(), listening, shutdown).await
 }
 
-/// [`serve`] with `options` (the request timeout, CORS).
+/// [`serve`] with `options` (the request timeout, CORS, JWTs).
 ///
 /// # Errors
 /// As [`serve`].
@@ -192,18 +199,19 @@ pub async fn serve_with(
     db: Db,
     bind: SocketAddr,
     options: &Options,
-    listening: impl FnOnce(SocketAddr),
+    listening: impl FnOnce(SocketAddr, &auth::Auth),
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    if !bind.ip().is_loopback() {
+    let auth = Arc::new(auth::Auth::new(db.clone(), options.jwt.clone()).await?);
+    if !bind.ip().is_loopback() && !auth.is_on() {
         return Err(ServeError::NotLoopback(bind));
     }
     let listener = TcpListener::bind(bind)
         .await
         .map_err(|e| ServeError::Bind(bind, e))?;
-    listening(listener.local_addr()?);
+    listening(listener.local_addr()?, &auth);
     let ops = ops::Ops::new(options.timeout);
-    axum::serve(listener, router_with(db, &ops, &options.cors))
+    axum::serve(listener, router_with(db, &ops, auth, &options.cors))
         .with_graceful_shutdown(shutdown)
         .await?;
     Ok(())

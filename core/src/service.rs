@@ -20,6 +20,7 @@ mod sql_text;
 mod stats;
 mod status;
 pub mod stepper;
+mod tokens;
 mod users;
 pub mod validate;
 
@@ -41,6 +42,9 @@ pub use products::{
 pub use search::fill_search_keys;
 pub use stats::{Stats, TopProduct, Totals, orders_per_day, recount_stats, stats, totals};
 pub use status::Status;
+pub use tokens::{
+    Access, ApiToken, TOKEN_PREFIX, any_token, create_token, find_token, list_tokens, revoke_token,
+};
 pub use users::{
     NewUser, User, UserChanges, UserRow, create_user, delete_user, get_user, list_users,
     update_user,

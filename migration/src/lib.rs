@@ -10,6 +10,7 @@ mod m20261124_000004_order_ids_without_autoincrement;
 mod m20261202_000005_stock_taken_and_order_stats;
 mod m20261202_000006_search_keys;
 mod m20261202_000007_idempotency_keys;
+mod m20261203_000008_api_tokens;
 mod steps;
 
 pub use m20261202_000005_stock_taken_and_order_stats::{
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000005_stock_taken_and_order_stats::Migration),
             Box::new(m20261202_000006_search_keys::Migration),
             Box::new(m20261202_000007_idempotency_keys::Migration),
+            Box::new(m20261203_000008_api_tokens::Migration),
         ]
     }
 }

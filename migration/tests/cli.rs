@@ -30,6 +30,7 @@ fn up_then_status_lists_every_migration_applied_and_down_reverts_the_last() {
         "m20261202_000005_stock_taken_and_order_stats",
         "m20261202_000006_search_keys",
         "m20261202_000007_idempotency_keys",
+        "m20261203_000008_api_tokens",
     ];
     for (step, state) in [(None, "Pending"), (Some("up"), "Applied")] {
         if let Some(step) = step {
@@ -47,8 +48,8 @@ fn up_then_status_lists_every_migration_applied_and_down_reverts_the_last() {
     assert!(ok, "{text}");
     let (_, text) = migration(&url, &["status"]);
     assert!(
-        text.contains("Migration 'm20261202_000007_idempotency_keys'... Pending")
-            && text.contains("Migration 'm20261202_000006_search_keys'... Applied"),
+        text.contains("Migration 'm20261203_000008_api_tokens'... Pending")
+            && text.contains("Migration 'm20261202_000007_idempotency_keys'... Applied"),
         "{text}"
     );
 }

@@ -228,7 +228,9 @@ pub(super) async fn serve(
     timeout: std::time::Duration,
     cors: &[String],
     log: Option<&std::path::Path>,
+    jwt: crate::cli::JwtArgs,
 ) -> Result<()> {
+    use crate::serve::auth::{Jwt, KeySource};
     use std::io::IsTerminal as _;
     let cors = cors
         .iter()
@@ -255,13 +257,31 @@ pub(super) async fn serve(
             .with_writer(std::io::stderr)
             .try_init(),
     };
-    let listening = |at: std::net::SocketAddr| {
+    let source = match (jwt.jwt_key, jwt.jwks) {
+        (Some(path), _) => Some(KeySource::KeyFile(path)),
+        (None, Some(jwks)) => Some(KeySource::jwks(&jwks)),
+        (None, None) => None,
+    };
+    let jwt = match source {
+        Some(source) => Some(std::sync::Arc::new(
+            Jwt::load(
+                source,
+                jwt.jwt_issuer.as_deref().unwrap_or_default(),
+                jwt.jwt_audience.as_deref().unwrap_or_default(),
+            )
+            .await
+            .map_err(CommandError::Failed)?,
+        )),
+        None => None,
+    };
+    let listening = |at: std::net::SocketAddr, auth: &crate::serve::auth::Auth| {
         eprintln!(
-            "orderdesk serve: listening on http://{at} ({}); no authentication, so loopback only; Ctrl-C stops",
-            db.label()
+            "orderdesk serve: listening on http://{at} ({}); auth: {}; Ctrl-C stops",
+            db.label(),
+            auth.describe()
         );
     };
-    let options = crate::serve::Options { timeout, cors };
+    let options = crate::serve::Options { timeout, cors, jwt };
     crate::serve::serve_with(
         db.clone(),
         bind,

@@ -87,7 +87,15 @@ impl IntoResponse for ApiError {
         let body = json!({
             "error": { "code": self.code, "field": self.field, "message": self.message }
         });
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            // RFC 6750: a 401 says how to authenticate.
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer realm=\"orderdesk\""),
+            );
+        }
+        response
     }
 }
 

@@ -27,10 +27,6 @@ pub const REPLAYED: &str = "idempotent-replayed";
 /// How long a retry waits for the first request with its key.
 const WAIT: Duration = Duration::from_secs(10);
 
-/// The scope of keys: one for every caller until the API has tokens (then a token's or a JWT
-/// subject's own).
-const SCOPE: &str = "";
-
 /// The middleware.
 pub async fn layer(State(db): State<Db>, request: Request, next: Next) -> Response {
     let Some(key) = request.headers().get(HEADER) else {
@@ -40,6 +36,13 @@ pub async fn layer(State(db): State<Db>, request: Request, next: Next) -> Respon
         return ApiError::validation(Some("Idempotency-Key"), "must be printable ASCII")
             .into_response();
     };
+    // Keys are the caller's own: a token's, a JWT subject's ("" on an open API).
+    let scope = request
+        .extensions()
+        .get::<super::auth::Caller>()
+        .map(|c| c.scope.clone())
+        .unwrap_or_default();
+    let scope = scope.as_str();
     let (parts, body) = request.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
         return ApiError::new(
@@ -59,7 +62,7 @@ pub async fn layer(State(db): State<Db>, request: Request, next: Next) -> Respon
     let hash = format!("{:x}", hash.finalize());
     let started = tokio::time::Instant::now();
     loop {
-        match idempotency::claim_key(&db, SCOPE, &key, &hash).await {
+        match idempotency::claim_key(&db, scope, &key, &hash).await {
             Ok(Claim::Fresh) => break,
             Ok(Claim::Done { status, body }) => return replay(status, body),
             Ok(Claim::OtherRequest) => {
@@ -81,15 +84,15 @@ pub async fn layer(State(db): State<Db>, request: Request, next: Next) -> Respon
         .await;
     let (parts, body) = response.into_parts();
     let Ok(body) = to_bytes(body, usize::MAX).await else {
-        let _ = idempotency::release_key(&db, SCOPE, &key).await;
+        let _ = idempotency::release_key(&db, scope, &key).await;
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let kept = if parts.status.is_server_error() {
         // The database did not answer, say: a retry may succeed, so it runs again.
-        idempotency::release_key(&db, SCOPE, &key).await
+        idempotency::release_key(&db, scope, &key).await
     } else {
         let text = String::from_utf8_lossy(&body);
-        idempotency::save_answer(&db, SCOPE, &key, parts.status.as_u16(), &text).await
+        idempotency::save_answer(&db, scope, &key, parts.status.as_u16(), &text).await
     };
     if let Err(e) = kept {
         return ApiError::service(&e, super::error::Ids::InInput).into_response();

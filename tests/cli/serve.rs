@@ -17,7 +17,12 @@ fn spawn_serve(
     let mut server = Command::new(assert_cmd::cargo::cargo_bin("orderdesk"))
         .args(["--database-url", url])
         .args(before)
-        .args(["serve", "--bind", "127.0.0.1:0"])
+        .arg("serve")
+        .args(if after.contains(&"--bind") {
+            &[][..]
+        } else {
+            &["--bind", "127.0.0.1:0"][..]
+        })
         .args(after)
         .env_remove("DATABASE_URL")
         .env_remove("ORDERDESK_DATABASE_URL")
@@ -25,14 +30,20 @@ fn spawn_serve(
         .spawn()
         .unwrap();
     let mut stderr = BufReader::new(server.stderr.take().unwrap());
-    let mut line = String::new();
-    stderr.read_line(&mut line).unwrap();
-    let at = line
-        .split("listening on http://")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("where it listens: {line}"))
-        .to_owned();
+    // With --echo, the start-up's statements come first (whether a token exists).
+    let mut seen = String::new();
+    let (line, at) = loop {
+        let mut line = String::new();
+        if stderr.read_line(&mut line).unwrap() == 0 {
+            let _ = server.kill();
+            panic!("serve did not say where it listens:\n{seen}");
+        }
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            let at = rest.split_whitespace().next().unwrap().to_owned();
+            break (line, at);
+        }
+        seen.push_str(&line);
+    };
     (server, stderr, line, at)
 }
 
@@ -103,7 +114,7 @@ async fn serve_answers_the_readmes_curl_commands_and_stops_on_sigterm() {
     stop(&mut server);
 }
 
-/// The request log (stderr) has a line per request and never the database's password nor a
+/// The request log (stderr) has a line per request and never the database's password nor the
 /// token a client sent.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_request_log_names_each_request_and_no_secret() {
@@ -115,6 +126,8 @@ async fn the_request_log_names_each_request_and_no_secret() {
         .url
         .replacen("postgres://postgres@", "postgres://postgres:hunter2-pw@", 1);
     assert!(url.contains("hunter2-pw"), "{url}");
+    let token = ok(&url, &["token", "create", "--name", "shop"]);
+    let token = token.trim();
     let (mut server, mut stderr, first, at) = spawn_serve(&url, &[], &[]);
     for (method, path) in [
         ("GET", "/users?filter=ada"),
@@ -123,7 +136,7 @@ async fn the_request_log_names_each_request_and_no_secret() {
     ] {
         let out = Command::new("curl")
             .args(["-s", "-o", "/dev/null", "-X", method])
-            .args(["-H", "Authorization: Bearer tok-sekrit-123"])
+            .args(["-H", &format!("Authorization: Bearer {token}")])
             .args(["-H", "Content-Type: application/json", "-d", "{}"])
             .arg(format!("http://{at}{path}"))
             .status()
@@ -141,7 +154,7 @@ async fn the_request_log_names_each_request_and_no_secret() {
         assert!(log.contains(want), "{want} in:\n{log}");
     }
     assert!(log.contains("request_id=3"), "{log}");
-    for secret in ["hunter2-pw", "tok-sekrit-123", "filter=ada"] {
+    for secret in ["hunter2-pw", token, &token[4..12], "filter=ada"] {
         assert!(!log.contains(secret), "{secret} in:\n{log}");
     }
 }
@@ -213,4 +226,57 @@ async fn serve_log_writes_the_request_log_to_a_file() {
         written.contains("method=GET route=/health status=200"),
         "{written}"
     );
+}
+
+/// `token create` prints the token once (alone on stdout, for `$(...)`); `token list` never
+/// shows it; `token revoke` makes serve refuse it. With a token, serve listens beyond loopback.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_are_created_listed_revoked_and_close_the_api() {
+    let Some(t) = setup(Backend::Sqlite).await else {
+        return;
+    };
+    let url = &t.url;
+    let listed = crate::json(url, &["token", "list"]);
+    assert_eq!(listed["total"], 0);
+    assert!(ok(url, &["token", "list"]).contains("No tokens: serve runs open"));
+    let err = fails(url, &["token", "create", "--name", "  "], 1);
+    assert!(err.contains("name: is empty"), "{err}");
+    assert_eq!(crate::json(url, &["token", "list"])["total"], 0, "nothing written");
+    let token = ok(url, &["token", "create", "--name", "shop"]);
+    let token = token.trim().to_owned();
+    assert!(
+        token.starts_with("odt_") && token.len() == 68 && !token.contains(' '),
+        "{token:?}"
+    );
+    let created = crate::json(url, &["token", "create", "--name", "reports", "--read-only"]);
+    assert_eq!(created["access"], "read-only");
+    assert!(created["token"].as_str().unwrap().starts_with("odt_"));
+    let text = ok(url, &["token", "list"]);
+    assert!(text.contains(&format!("{}…", &token[..12])), "{text}");
+    assert!(!text.contains(&token[12..]), "the list never shows a token: {text}");
+    let listed = crate::json(url, &["token", "list"]);
+    assert_eq!(listed["total"], 2);
+    assert!(listed["tokens"][0].get("token").is_none(), "{listed}");
+    // Beyond loopback now that auth is on.
+    let (mut server, _stderr, line, at) = spawn_serve(url, &[], &["--bind", "0.0.0.0:0"]);
+    assert!(line.contains("auth: API tokens"), "{line}");
+    let at = at.replace("0.0.0.0", "127.0.0.1");
+    let status = |authorization: &str| {
+        let out = Command::new("curl")
+            .args(["-s", "-o", "/dev/null", "-w", "%{http_code}"])
+            .args(["-H", authorization])
+            .arg(format!("http://{at}/users"))
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(status(&format!("Authorization: Bearer {token}")), "200");
+    assert_eq!(status("X-None: 1"), "401");
+    assert!(ok(url, &["token", "revoke", "1"]).contains("Revoked token 1 (\"shop\")"));
+    assert_eq!(status(&format!("Authorization: Bearer {token}")), "401");
+    let revoked = crate::json(url, &["token", "list"]);
+    assert!(revoked["tokens"][0]["revoked_at"].is_string(), "{revoked}");
+    let err = fails(url, &["token", "revoke", "9"], 1);
+    assert!(err.contains("unknown token 9"), "{err}");
+    stop(&mut server);
 }

@@ -4,6 +4,7 @@
 #[path = "../support/backend.rs"]
 mod backend;
 
+mod auth;
 mod errors;
 mod idempotency;
 mod ops;
@@ -27,40 +28,60 @@ pub struct Api {
     _server: Server,
 }
 
-/// A `serve` of its own on a database: its address, and what stops it (when dropped).
+/// A `serve` of its own on a database: its address, and what stops it (gracefully, when
+/// dropped or by [`Server::stop`]).
 pub struct Server {
     pub base: String,
-    _stop: oneshot::Sender<()>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Server {
     /// Serves `db` on 127.0.0.1, on a port the system picks.
     pub async fn start(db: orderdesk::db::Db) -> Server {
+        Server::start_with(db, orderdesk::serve::Options::default()).await
+    }
+
+    /// Serves `db` with `options` on 127.0.0.1, on a port the system picks.
+    pub async fn start_with(db: orderdesk::db::Db, options: orderdesk::serve::Options) -> Server {
         let (stop, stopped) = oneshot::channel::<()>();
         let (tell, told) = oneshot::channel::<SocketAddr>();
-        tokio::spawn(async move {
-            let listening = move |at| {
+        let task = tokio::spawn(async move {
+            let listening = move |at, _: &orderdesk::serve::auth::Auth| {
                 let _ = tell.send(at);
             };
             let shutdown = async {
                 let _ = stopped.await;
             };
-            orderdesk::serve::serve(db, "127.0.0.1:0".parse().unwrap(), listening, shutdown)
+            let at = "127.0.0.1:0".parse().unwrap();
+            orderdesk::serve::serve_with(db, at, &options, listening, shutdown)
                 .await
                 .unwrap();
         });
         let at = told.await.expect("the server listens");
         Server {
             base: format!("http://{at}"),
-            _stop: stop,
+            stop: Some(stop),
+            task: Some(task),
         }
+    }
+
+    /// Tells the server to stop and waits until it has (the requests in flight answered).
+    pub async fn stop(mut self) {
+        let _ = self.stop.take().expect("running").send(());
+        self.task.take().expect("running").await.unwrap();
     }
 }
 
 impl Api {
     /// Serves `t` on 127.0.0.1, on a port the system picks.
     pub async fn start(t: TestDb) -> Api {
-        let server = Server::start(t.db.clone()).await;
+        Api::start_with(t, orderdesk::serve::Options::default()).await
+    }
+
+    /// Serves `t` with `options` on 127.0.0.1, on a port the system picks.
+    pub async fn start_with(t: TestDb, options: orderdesk::serve::Options) -> Api {
+        let server = Server::start_with(t.db.clone(), options).await;
         Api {
             base: server.base.clone(),
             client: reqwest::Client::new(),
@@ -192,8 +213,16 @@ impl Api {
 fn the_serve_module_imports_nothing_from_the_tui() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = vec![root.join("serve.rs")];
-    for entry in std::fs::read_dir(root.join("serve")).unwrap() {
-        files.push(entry.unwrap().path());
+    let mut folders = vec![root.join("serve")];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                files.push(path);
+            }
+        }
     }
     assert!(files.len() > 3, "{files:?}");
     for file in files {

@@ -3,40 +3,21 @@
 //! another program's write transaction holds the one write lock: the database "stops
 //! answering" for writes without a server of ours to kill.)
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tokio::sync::oneshot;
 
-use crate::Api;
 use crate::backend::{Backend, setup};
+use crate::{Api, Server};
 
-/// A server on `db` with `timeout`, stopped when `stop` fires; its address.
-async fn server(
-    db: orderdesk::db::Db,
-    timeout: Duration,
-    stop: oneshot::Receiver<()>,
-) -> (String, tokio::task::JoinHandle<()>) {
-    let (tell, told) = oneshot::channel::<SocketAddr>();
-    let task = tokio::spawn(async move {
-        let listening = move |at| {
-            let _ = tell.send(at);
-        };
-        let shutdown = async {
-            let _ = stop.await;
-        };
-        let options = orderdesk::serve::Options {
-            timeout,
-            ..Default::default()
-        };
-        let at = "127.0.0.1:0".parse().unwrap();
-        orderdesk::serve::serve_with(db, at, &options, listening, shutdown)
-            .await
-            .unwrap();
-    });
-    (format!("http://{}", told.await.unwrap()), task)
+/// A server on `db` with `timeout`.
+async fn server(db: orderdesk::db::Db, timeout: Duration) -> Server {
+    let options = orderdesk::serve::Options {
+        timeout,
+        ..Default::default()
+    };
+    Server::start_with(db, options).await
 }
 
 async fn order(
@@ -62,8 +43,8 @@ async fn a_request_past_its_deadline_is_503_and_writes_nothing() {
     let api = Api::start(t).await;
     let (user, tracked, _) = api.shop(5).await;
     let before = api.counts().await;
-    let (_stop, stopped) = oneshot::channel();
-    let (base, _task) = server(api.t.db.clone(), Duration::from_secs(1), stopped).await;
+    let server = server(api.t.db.clone(), Duration::from_secs(1)).await;
+    let base = server.base.clone();
     // Another program holds SQLite's write lock (for 10 s it would make writers wait).
     let other = orderdesk::db::connect(&api.t.url).await.unwrap();
     let held = other.begin_write().await.unwrap();
@@ -83,8 +64,8 @@ async fn a_request_in_flight_when_the_server_stops_is_answered() {
     };
     let api = Api::start(t).await;
     let (user, tracked, _) = api.shop(5).await;
-    let (stop, stopped) = oneshot::channel();
-    let (base, task) = server(api.t.db.clone(), Duration::from_secs(30), stopped).await;
+    let server = server(api.t.db.clone(), Duration::from_secs(30)).await;
+    let base = server.base.clone();
     let other = orderdesk::db::connect(&api.t.url).await.unwrap();
     let held = other.begin_write().await.unwrap();
     let client = api.client.clone();
@@ -110,7 +91,7 @@ async fn a_request_in_flight_when_the_server_stops_is_answered() {
         assert!(tokio::time::Instant::now() < deadline, "{metrics}");
         tokio::task::yield_now().await;
     }
-    stop.send(()).unwrap();
+    let stopping = tokio::spawn(server.stop());
     drop(held);
     let (s, b) = in_flight.await.unwrap();
     assert_eq!(
@@ -118,7 +99,7 @@ async fn a_request_in_flight_when_the_server_stops_is_answered() {
         StatusCode::CREATED,
         "the request in flight was answered: {b}"
     );
-    task.await.unwrap();
+    stopping.await.unwrap();
     let (_, p) = api.get(&format!("/products/{tracked}")).await;
     assert_eq!(p["stock"], 4);
 }
@@ -183,28 +164,14 @@ async fn cors_answers_only_the_origins_given() {
     let r = preflight(api.base.clone(), "https://shop.example.com").await;
     assert_eq!(allowed(&r), None);
     // With one origin.
-    let (tell, told) = oneshot::channel::<SocketAddr>();
-    let (_stop, stopped) = oneshot::channel::<()>();
-    let db = api.t.db.clone();
-    tokio::spawn(async move {
-        let options = orderdesk::serve::Options {
-            cors: vec![axum::http::HeaderValue::from_static(
-                "https://shop.example.com",
-            )],
-            ..Default::default()
-        };
-        let listening = move |at| {
-            let _ = tell.send(at);
-        };
-        let shutdown = async {
-            let _ = stopped.await;
-        };
-        let at = "127.0.0.1:0".parse().unwrap();
-        orderdesk::serve::serve_with(db, at, &options, listening, shutdown)
-            .await
-            .unwrap();
-    });
-    let base = format!("http://{}", told.await.unwrap());
+    let options = orderdesk::serve::Options {
+        cors: vec![axum::http::HeaderValue::from_static(
+            "https://shop.example.com",
+        )],
+        ..Default::default()
+    };
+    let server = Server::start_with(api.t.db.clone(), options).await;
+    let base = server.base.clone();
     let r = preflight(base.clone(), "https://shop.example.com").await;
     assert!(r.status().is_success(), "{}", r.status());
     assert_eq!(allowed(&r).as_deref(), Some("https://shop.example.com"));
