@@ -133,6 +133,8 @@ pub enum Command {
         #[command(flatten)]
         jwt: JwtArgs,
     },
+    /// Print the HTTP API's OpenAPI 3.1 document (what `serve` answers at /openapi.json)
+    Openapi,
     /// API tokens for `serve`: create (printed once, stored hashed), list, revoke
     #[command(subcommand)]
     Token(TokenCommand),

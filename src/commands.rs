@@ -164,6 +164,9 @@ pub async fn run(cli: Cli, command: Command) -> Result<()> {
     if let Command::Doctor = command {
         return admin::doctor(cli.database_url.as_deref(), cli.json).await;
     }
+    if let Command::Openapi = command {
+        return emit(&crate::serve::openapi::JSON);
+    }
     if let Command::Completions { shell } = command {
         let mut cmd = <Cli as clap::CommandFactory>::command();
         let mut buf = Vec::new();
@@ -225,6 +228,7 @@ pub async fn run(cli: Cli, command: Command) -> Result<()> {
                         seed,
                     } => admin::stress(&db, user, product, seed).await,
                     Command::Migrate { .. }
+                    | Command::Openapi
                     | Command::Doctor
                     | Command::Completions { .. }
                     | Command::Bench { .. } => {

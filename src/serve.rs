@@ -3,11 +3,13 @@
 //! every request body, query and path id refused with its own 4xx before a service is called
 //! (`serve/extract.rs`). It imports nothing from the TUI (a test checks).
 
+mod answers;
 pub mod auth;
 pub mod error;
 pub mod extract;
 mod health;
 pub mod idempotency;
+pub mod openapi;
 pub mod ops;
 mod orders;
 mod products;
@@ -21,7 +23,6 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler as _;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, Uri, header};
-use axum::routing::{get, post, put};
 use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -62,54 +63,25 @@ impl Default for Options {
 /// browsers at `cors`.
 pub fn router_with(db: Db, ops: &ops::Ops, auth: Arc<auth::Auth>, cors: &[HeaderValue]) -> Router {
     let observe = || axum::middleware::from_fn_with_state(ops.clone(), ops::observe);
-    // Idempotency-Key on the routes that create or replace an order.
-    let once = || axum::middleware::from_fn_with_state(db.clone(), idempotency::layer);
-    let guarded = Router::new()
-        .route("/stats", get(health::stats))
-        .route("/users", post(users::create).get(users::list))
-        .route(
-            "/users/{id}",
-            get(users::show).patch(users::update).delete(users::delete),
-        )
-        .route("/users/{id}/orders", get(users::orders))
-        .route("/products", post(products::create).get(products::list))
-        .route(
-            "/products/{id}",
-            get(products::show)
-                .patch(products::update)
-                .delete(products::delete),
-        )
-        .route(
-            "/orders",
-            post(orders::create).route_layer(once()).get(orders::list),
-        )
-        .route("/place_order", post(orders::create).route_layer(once()))
-        .route(
-            "/orders/{id}",
-            put(orders::edit)
-                .route_layer(once())
-                .get(orders::show)
-                .delete(orders::cancel),
-        )
-        .route(
-            "/orders/{id}/status",
-            axum::routing::patch(orders::set_status).put(orders::set_status),
-        )
-        .route("/orders/{id}/cancel", post(orders::cancel))
-        .route("/events", get(orders::events))
-        .route_layer(axum::middleware::from_fn_with_state(auth, auth::guard));
+    // The router and the OpenAPI document come from the same lists (serve/openapi.rs).
+    let (guarded, _) = openapi::guarded()
+        // Idempotency-Key on the routes that create or replace an order (it passes the others).
+        .route_layer(axum::middleware::from_fn_with_state(
+            db.clone(),
+            idempotency::layer,
+        ))
+        .route_layer(axum::middleware::from_fn_with_state(auth, auth::guard))
+        .split_for_parts();
+    let (open, _) = openapi::open().split_for_parts();
+    let (metrics, _) = openapi::metrics().split_for_parts();
     let api = guarded
-        .route("/health", get(health::health))
+        .merge(open)
         .route_layer(observe())
         .fallback(no_route.layer(observe()))
         .method_not_allowed_fallback(wrong_method.layer(observe()))
         .layer(DefaultBodyLimit::max(extract::MAX_BODY))
         .with_state(db)
-        .merge(
-            Router::new()
-                .route("/metrics", get(ops::metrics))
-                .with_state(ops.clone()),
-        );
+        .merge(metrics.with_state(ops.clone()));
     if cors.is_empty() {
         return api;
     }
@@ -133,11 +105,6 @@ pub fn router_with(db: Db, ops: &ops::Ops, auth: Arc<auth::Auth>, cors: &[Header
                 HeaderName::from_static(idempotency::REPLAYED),
             ]),
     )
-}
-
-/// A list answer: `{"<name>": [...], "total": n}`, n the rows in the array.
-pub(crate) fn listed<T: serde::Serialize>(name: &str, rows: &[T]) -> axum::Json<serde_json::Value> {
-    axum::Json(serde_json::json!({ name: rows, "total": rows.len() }))
 }
 
 async fn no_route(method: Method, uri: Uri) -> ApiError {

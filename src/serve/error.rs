@@ -4,7 +4,6 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 
 use crate::service::Error;
 
@@ -84,9 +83,13 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({
-            "error": { "code": self.code, "field": self.field, "message": self.message }
-        });
+        let body = super::answers::ErrorBody {
+            error: super::answers::ErrorDetail {
+                code: self.code.to_owned(),
+                field: self.field,
+                message: self.message,
+            },
+        };
         let mut response = (self.status, Json(body)).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
             // RFC 6750: a 401 says how to authenticate.

@@ -7,8 +7,8 @@
 use std::time::Duration;
 
 use axum::body::{Body, to_bytes};
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
@@ -27,9 +27,23 @@ pub const REPLAYED: &str = "idempotent-replayed";
 /// How long a retry waits for the first request with its key.
 const WAIT: Duration = Duration::from_secs(10);
 
-/// The middleware.
+/// The routes that honour the header: those that create or replace an order.
+const ROUTES: &[(Method, &str)] = &[
+    (Method::POST, "/orders"),
+    (Method::POST, "/place_order"),
+    (Method::PUT, "/orders/{id}"),
+];
+
+/// The middleware (on every guarded route; it acts on [`ROUTES`] only).
 pub async fn layer(State(db): State<Db>, request: Request, next: Next) -> Response {
-    let Some(key) = request.headers().get(HEADER) else {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(MatchedPath::as_str);
+    let honoured = ROUTES
+        .iter()
+        .any(|(method, path)| request.method() == method && route == Some(*path));
+    let Some(key) = request.headers().get(HEADER).filter(|_| honoured) else {
         return next.run(request).await;
     };
     let Ok(key) = key.to_str().map(str::to_owned) else {

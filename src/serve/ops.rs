@@ -93,6 +93,8 @@ impl Ops {
     }
 }
 
+#[utoipa::path(get, path = "/metrics", operation_id = "metrics", tag = "operations", security(()),
+    responses((status = 200, description = "Requests by route and status, latency histograms, requests in flight", content_type = "application/openmetrics-text", body = String)))]
 /// `GET /metrics`.
 pub async fn metrics(State(ops): State<Ops>) -> Response {
     let mut response = ops.text().into_response();

@@ -3,15 +3,16 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde_json::{Value, json};
 
+use super::answers::{Deleted, ErrorBody, ProductList};
 use super::error::{Answer, ApiResult};
 use super::extract::{JsonBody, Params, PathId};
-use super::listed;
 use super::users::ListParams;
 use crate::db::Db;
 use crate::service::{self, NewProduct, Product, ProductChanges};
 
+#[utoipa::path(post, path = "/products", operation_id = "create_product", tag = "products", request_body = NewProduct,
+    responses((status = 201, description = "The product", body = Product)))]
 /// `POST /products`: 201 with the product.
 pub async fn create(
     State(db): State<Db>,
@@ -23,12 +24,22 @@ pub async fn create(
         .map(|created| (StatusCode::CREATED, Json(created)))
 }
 
+#[utoipa::path(get, path = "/products", operation_id = "list_products", tag = "products", params(ListParams),
+    responses((status = 200, description = "A page of products, in id order", body = ProductList)))]
 /// `GET /products`: a page, `{"products": [...], "total": n}`.
-pub async fn list(State(db): State<Db>, Params(p): Params<ListParams>) -> ApiResult<Json<Value>> {
+pub async fn list(
+    State(db): State<Db>,
+    Params(p): Params<ListParams>,
+) -> ApiResult<Json<ProductList>> {
     let products = service::list_products(&db, &p.into()).await.in_input();
-    products.map(|rows| listed("products", &rows))
+    products.map(|products| {
+        let total = products.len();
+        Json(ProductList { products, total })
+    })
 }
 
+#[utoipa::path(get, path = "/products/{id}", operation_id = "get_product", tag = "products", params(("id" = i64, Path, description = "The product's id")),
+    responses((status = 200, description = "The product", body = Product)))]
 /// `GET /products/{id}`.
 pub async fn show(State(db): State<Db>, PathId(id): PathId) -> ApiResult<Json<Product>> {
     service::get_product(&db, id)
@@ -37,6 +48,8 @@ pub async fn show(State(db): State<Db>, PathId(id): PathId) -> ApiResult<Json<Pr
         .map(Json)
 }
 
+#[utoipa::path(patch, path = "/products/{id}", operation_id = "update_product", tag = "products", params(("id" = i64, Path, description = "The product's id")), request_body = ProductChanges,
+    responses((status = 200, description = "The product as changed", body = Product)))]
 /// `PATCH /products/{id}`: the product as changed.
 pub async fn update(
     State(db): State<Db>,
@@ -49,10 +62,13 @@ pub async fn update(
         .map(Json)
 }
 
+#[utoipa::path(delete, path = "/products/{id}", operation_id = "delete_product", tag = "products", params(("id" = i64, Path, description = "The product's id")),
+    responses((status = 200, description = "Deleted", body = Deleted),
+              (status = 409, description = "Orders refer to the product", body = ErrorBody)))]
 /// `DELETE /products/{id}`: `{"deleted": id}`; 409 when orders refer to it.
-pub async fn delete(State(db): State<Db>, PathId(id): PathId) -> ApiResult<Json<Value>> {
+pub async fn delete(State(db): State<Db>, PathId(id): PathId) -> ApiResult<Json<Deleted>> {
     service::delete_product(&db, id)
         .await
         .in_path("product")
-        .map(|id| Json(json!({ "deleted": id })))
+        .map(|deleted| Json(Deleted { deleted }))
 }

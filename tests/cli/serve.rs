@@ -241,19 +241,29 @@ async fn tokens_are_created_listed_revoked_and_close_the_api() {
     assert!(ok(url, &["token", "list"]).contains("No tokens: serve runs open"));
     let err = fails(url, &["token", "create", "--name", "  "], 1);
     assert!(err.contains("name: is empty"), "{err}");
-    assert_eq!(crate::json(url, &["token", "list"])["total"], 0, "nothing written");
+    assert_eq!(
+        crate::json(url, &["token", "list"])["total"],
+        0,
+        "nothing written"
+    );
     let token = ok(url, &["token", "create", "--name", "shop"]);
     let token = token.trim().to_owned();
     assert!(
         token.starts_with("odt_") && token.len() == 68 && !token.contains(' '),
         "{token:?}"
     );
-    let created = crate::json(url, &["token", "create", "--name", "reports", "--read-only"]);
+    let created = crate::json(
+        url,
+        &["token", "create", "--name", "reports", "--read-only"],
+    );
     assert_eq!(created["access"], "read-only");
     assert!(created["token"].as_str().unwrap().starts_with("odt_"));
     let text = ok(url, &["token", "list"]);
     assert!(text.contains(&format!("{}…", &token[..12])), "{text}");
-    assert!(!text.contains(&token[12..]), "the list never shows a token: {text}");
+    assert!(
+        !text.contains(&token[12..]),
+        "the list never shows a token: {text}"
+    );
     let listed = crate::json(url, &["token", "list"]);
     assert_eq!(listed["total"], 2);
     assert!(listed["tokens"][0].get("token").is_none(), "{listed}");

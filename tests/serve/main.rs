@@ -5,8 +5,10 @@
 mod backend;
 
 mod auth;
+mod contract;
 mod errors;
 mod idempotency;
+mod openapi;
 mod ops;
 mod race;
 mod routes;
@@ -102,7 +104,7 @@ impl Api {
     ) -> (StatusCode, Value, reqwest::header::HeaderMap) {
         let mut request = self
             .client
-            .request(method, format!("{base}{path}"))
+            .request(method.clone(), format!("{base}{path}"))
             .header("content-type", "application/json")
             .body(serde_json::to_vec(body).unwrap());
         for (name, value) in headers {
@@ -111,11 +113,9 @@ impl Api {
         let response = request.send().await.expect("an answer");
         let (status, headers) = (response.status(), response.headers().clone());
         let bytes = response.bytes().await.expect("a body");
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-            headers,
-        )
+        let answer = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        contract::check(&method, path, status, &answer);
+        (status, answer, headers)
     }
 
     /// Sends `body` (raw bytes, with `content_type` if given) and returns the status and the
@@ -127,17 +127,18 @@ impl Api {
         content_type: Option<&str>,
         body: Vec<u8>,
     ) -> (StatusCode, Value) {
-        let mut request = self.client.request(method, format!("{}{path}", self.base));
+        let mut request = self
+            .client
+            .request(method.clone(), format!("{}{path}", self.base));
         if let Some(ct) = content_type {
             request = request.header("content-type", ct);
         }
         let response = request.body(body).send().await.expect("an answer");
         let status = response.status();
         let bytes = response.bytes().await.expect("a body");
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        )
+        let answer = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        contract::check(&method, path, status, &answer);
+        (status, answer)
     }
 
     /// Sends `body` as JSON.

@@ -62,6 +62,7 @@ pub struct NewOrder {
 
 /// A line of an order, with the price captured when it was placed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderItem {
     /// The line's id.
     pub id: i64,
@@ -79,6 +80,7 @@ pub struct OrderItem {
 
 /// An order as `create_order` and `list_orders` return it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Order {
     /// The id.
     pub id: i64,
@@ -98,6 +100,7 @@ pub struct Order {
 
 /// An order in a list of all orders: the order and who placed it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderSummary {
     /// The order.
     #[serde(flatten)]
@@ -111,6 +114,7 @@ pub struct OrderSummary {
 /// An order with everything the detail view shows: customer, each line's current price beside
 /// the captured one, and the status history from the events.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderDetail {
     /// The order.
     #[serde(flatten)]
@@ -139,6 +143,7 @@ pub struct CancelOrder {
 
 /// A row of the `order_events` outbox.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderEvent {
     /// The id.
     pub id: i64,
@@ -147,6 +152,7 @@ pub struct OrderEvent {
     /// `order_created`, `order_status_updated` or `order_cancelled`.
     pub event_type: String,
     /// What happened, as JSON.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub payload: serde_json::Value,
     /// When.
     pub created_at: DateTime<Utc>,

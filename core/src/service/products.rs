@@ -14,6 +14,7 @@ use crate::entity::{order_item, product};
 /// `stock` for untracked, unknown fields refused).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewProduct {
     /// The name.
     pub name: String,
@@ -28,6 +29,7 @@ pub struct NewProduct {
 /// (in JSON: `"stock": null`; an absent `stock` leaves it).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProductChanges {
     /// A new name.
     pub name: Option<String>,
@@ -35,6 +37,7 @@ pub struct ProductChanges {
     pub price_cents: Option<i64>,
     /// A new stock level, or `Some(None)` for untracked.
     #[serde(deserialize_with = "present")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub stock: Option<Option<i64>>,
 }
 
@@ -46,6 +49,7 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Er
 
 /// A product as the four operations return it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Product {
     /// The id.
     pub id: i64,

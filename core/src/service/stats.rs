@@ -17,11 +17,13 @@ pub const TOP_PRODUCTS: usize = 5;
 
 /// The figures of `orderdesk stats`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Stats {
     /// The number of orders in each status (every status present, zero included).
     pub orders_by_status: BTreeMap<Status, i64>,
     /// The total of every order that is not cancelled, in cents (i128: a sum over any number of
     /// orders never overflows).
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub revenue_cents: i128,
     /// The average time from an order's creation to its delivered event, in seconds; `null`
     /// when nothing was delivered.
@@ -32,6 +34,7 @@ pub struct Stats {
 
 /// A product and the units sold of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TopProduct {
     /// The product.
     pub product_id: i64,

@@ -15,6 +15,7 @@ use crate::entity::{order, user};
 /// A new user: what `create_user` takes (and `POST /users` reads: unknown fields refused).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewUser {
     /// The email; unique, stored lowercased.
     pub email: String,
@@ -25,6 +26,7 @@ pub struct NewUser {
 /// Changes to a user; `None` (or absent in JSON) leaves a field as it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserChanges {
     /// A new email.
     pub email: Option<String>,
@@ -34,6 +36,7 @@ pub struct UserChanges {
 
 /// A user as the four operations return it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     /// The id.
     pub id: i64,
@@ -47,6 +50,7 @@ pub struct User {
 
 /// A user in a list, with the number of orders they placed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, FromQueryResult)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserRow {
     /// The id.
     pub id: i64,
