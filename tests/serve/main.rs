@@ -5,6 +5,7 @@
 mod backend;
 
 mod auth;
+mod collections;
 mod contract;
 mod errors;
 mod idempotency;
