@@ -3,6 +3,8 @@
 
 #[path = "../support/backend.rs"]
 mod backend;
+#[path = "../support/cluster.rs"]
+mod cluster;
 
 mod auth;
 mod collections;
@@ -12,6 +14,7 @@ mod idempotency;
 mod openapi;
 mod ops;
 mod race;
+mod restart;
 mod routes;
 
 use std::net::SocketAddr;

@@ -3,6 +3,8 @@
 
 #[path = "../support/backend.rs"]
 mod backend;
+#[path = "../support/cluster.rs"]
+mod cluster;
 
 mod flows;
 mod keys;

@@ -2,124 +2,17 @@
 //! `pg_ctl` in a temporary folder, on a free port; never the shared server). The operation that
 //! meets the dead server fails with a clear message, the TUI stays up, the next one succeeds.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use orderdesk::db;
+
+use crate::cluster::Cluster;
 use orderdesk::sql_log::SqlLog;
 use orderdesk::tui::app::{App, Event};
 use orderdesk::tui::request::{Env, execute};
 use orderdesk::tui::theme::Theme;
-
-fn pg_bin() -> Option<PathBuf> {
-    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-        .ok()?
-        .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
-        .filter(|p| p.join("initdb").exists())
-        .collect();
-    versions.sort();
-    versions.pop()
-}
-
-/// A cluster in a temporary folder; stopped when dropped, panics included.
-struct Cluster {
-    bin: PathBuf,
-    dir: tempfile::TempDir,
-    port: u16,
-}
-
-fn as_postgres(bin: &Path, tool: &str) -> Command {
-    // initdb and the server refuse to run as root: run them as user postgres then.
-    let mut cmd = if is_root() {
-        let mut c = Command::new("runuser");
-        c.args(["-u", "postgres", "--"]).arg(bin.join(tool));
-        c
-    } else {
-        Command::new(bin.join(tool))
-    };
-    cmd.stdout(std::process::Stdio::null());
-    cmd
-}
-
-fn is_root() -> bool {
-    // The uid without libc: /proc/self/status says it.
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("Uid:"))
-                .map(|l| l.split_whitespace().nth(1) == Some("0"))
-        })
-        .unwrap_or(false)
-}
-
-impl Cluster {
-    fn start() -> Option<Cluster> {
-        let bin = pg_bin()?;
-        let dir = tempfile::tempdir().unwrap();
-        if is_root() {
-            let ok = Command::new("chown")
-                .args(["-R", "postgres:postgres"])
-                .arg(dir.path())
-                .status()
-                .unwrap()
-                .success();
-            assert!(ok, "chown the cluster folder");
-        }
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let status = as_postgres(&bin, "initdb")
-            .args(["-A", "trust", "-U", "postgres", "-D"])
-            .arg(dir.path().join("data"))
-            .status()
-            .unwrap();
-        assert!(status.success(), "initdb");
-        let cluster = Cluster { bin, dir, port };
-        cluster.pg_ctl(&["start"]);
-        Some(cluster)
-    }
-
-    fn pg_ctl(&self, action: &[&str]) {
-        let options = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1",
-            self.port,
-            self.dir.path().display()
-        );
-        let status = as_postgres(&self.bin, "pg_ctl")
-            .arg("-D")
-            .arg(self.dir.path().join("data"))
-            .args(["-w", "-m", "immediate", "-o", &options, "-l"])
-            .arg(self.dir.path().join("log"))
-            .args(action)
-            .status()
-            .unwrap();
-        assert!(status.success(), "pg_ctl {action:?}");
-    }
-
-    fn url_with_password(&self, password: &str) -> String {
-        format!(
-            "postgres://postgres:{password}@127.0.0.1:{}/postgres",
-            self.port
-        )
-    }
-}
-
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        let _ = as_postgres(&self.bin, "pg_ctl")
-            .arg("-D")
-            .arg(self.dir.path().join("data"))
-            .args(["-m", "immediate", "stop"])
-            .status();
-    }
-}
 
 const PASSWORD: &str = "restart-s3cret";
 
