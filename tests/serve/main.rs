@@ -13,6 +13,7 @@ mod errors;
 mod idempotency;
 mod openapi;
 mod ops;
+mod pgbouncer;
 mod race;
 mod restart;
 mod routes;

@@ -13,21 +13,25 @@ use crate::{Api, Server};
 crate::on_both_backends!(thirty_two_clients_race_for_fifty_units);
 
 async fn thirty_two_clients_race_for_fifty_units(t: TestDb) {
+    let api = Arc::new(Api::start(t).await);
+    let second = Server::start(api.another_pool().await).await;
+    let bases = [api.base.clone(), second.base.clone()];
+    race(&api, bases).await;
+}
+
+/// 32 clients, half on each of `bases`, send 1,000 orders for one unit of a product with 50:
+/// exactly 50 sold and 950 clean 409s. (`api` makes the shop and sends the requests.)
+pub async fn race(api: &Arc<Api>, bases: [String; 2]) {
     const CLIENTS: usize = 32;
     const ATTEMPTS: usize = 1_000;
-    let api = Arc::new(Api::start(t).await);
     let (user, tracked, _) = api.shop(50).await;
-    let second = Arc::new(Server::start(api.another_pool().await).await);
+    let bases = Arc::new(bases);
     let barrier = Arc::new(Barrier::new(CLIENTS));
     let mut tasks = Vec::new();
     for client in 0..CLIENTS {
-        let (api, second, barrier) = (api.clone(), second.clone(), barrier.clone());
+        let (api, bases, barrier) = (api.clone(), bases.clone(), barrier.clone());
         tasks.push(tokio::spawn(async move {
-            let base = if client % 2 == 0 {
-                api.base.clone()
-            } else {
-                second.base.clone()
-            };
+            let base = bases[client % 2].clone();
             barrier.wait().await;
             let mut answers = Vec::new();
             for _ in (client..ATTEMPTS).step_by(CLIENTS) {
