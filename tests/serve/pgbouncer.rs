@@ -3,7 +3,7 @@
 //!
 //! Session pooling: in transaction pooling, PgBouncer 1.18 cannot hold prepared statements, and
 //! sqlx 0.9 names every statement it prepares even with its statement cache off, so the first
-//! query fails ("prepared statement sqlx_s_1 already exists"); docs/deployment.md says what that
+//! query fails (`prepared statement "sqlx_s_1" already exists`); docs/deployment.md says what that
 //! means for a deployment.
 
 use std::path::PathBuf;
