@@ -6,6 +6,7 @@
 
 pub mod jwt;
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -22,6 +23,15 @@ pub use jwt::{Jwt, KeySource};
 
 /// How often an open API looks again for a token created since (then it closes).
 const RECHECK: Duration = Duration::from_secs(1);
+
+/// How long a token found valid is taken as valid without asking the database again: a token
+/// revoked (by `orderdesk token revoke`, in another process) is refused within this time.
+/// Without it every request would cost one more statement (W2 on PostgreSQL: phase B at half
+/// its speed, phase A 18% slower).
+pub const TRUSTED_FOR: Duration = Duration::from_secs(2);
+
+/// The most tokens kept as recently valid (then the list starts again).
+const TRUSTED_MAX: usize = 10_000;
 
 /// Who sent a request, as the handlers and the idempotency keys see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +53,8 @@ pub struct Auth {
     jwt: Option<Arc<Jwt>>,
     closed: AtomicBool,
     checked: Mutex<Instant>,
+    /// Tokens found valid lately, by their SHA-256: the caller and when it was looked up.
+    trusted: Mutex<HashMap<[u8; 32], (Caller, Instant)>>,
 }
 
 impl Auth {
@@ -57,6 +69,7 @@ impl Auth {
             jwt,
             closed: AtomicBool::new(closed),
             checked: Mutex::new(Instant::now()),
+            trusted: Mutex::new(HashMap::new()),
         })
     }
 
@@ -127,23 +140,7 @@ impl Auth {
             .filter(|t| !t.is_empty())
             .ok_or_else(|| unauthorized("must be `Bearer <token>`"))?;
         if bearer.starts_with(service::TOKEN_PREFIX) {
-            let token = service::find_token(&self.db, bearer)
-                .await
-                .map_err(|e| service_error(&e))?
-                .ok_or_else(|| unauthorized("unknown token"))?;
-            let who = format!("token {} ({:?})", token.id, token.name);
-            if let Some(at) = token.revoked_at {
-                return Err(unauthorized(&format!(
-                    "{who} was revoked at {}",
-                    at.format("%Y-%m-%d %H:%M:%S UTC")
-                )));
-            }
-            return Ok(Caller {
-                scope: format!("token:{}", token.id),
-                who,
-                read: true,
-                write: token.access == Access::ReadWrite,
-            });
+            return self.api_token(bearer).await;
         }
         let Some(jwt) = &self.jwt else {
             return Err(unauthorized(
@@ -157,6 +154,41 @@ impl Auth {
             read: claims.scopes.contains(jwt::READ),
             write: claims.scopes.contains(jwt::WRITE),
         })
+    }
+
+    /// The caller an API token stands for: from the tokens found valid in the last
+    /// [`TRUSTED_FOR`], else from the database.
+    async fn api_token(&self, bearer: &str) -> Result<Caller, ApiError> {
+        use sha2::Digest as _;
+        let key: [u8; 32] = sha2::Sha256::digest(bearer.as_bytes()).into();
+        if let Some((caller, at)) = self.trusted.lock().expect("the auth lock").get(&key)
+            && at.elapsed() < TRUSTED_FOR
+        {
+            return Ok(caller.clone());
+        }
+        let token = service::find_token(&self.db, bearer)
+            .await
+            .map_err(|e| service_error(&e))?
+            .ok_or_else(|| unauthorized("unknown token"))?;
+        let who = format!("token {} ({:?})", token.id, token.name);
+        if let Some(at) = token.revoked_at {
+            return Err(unauthorized(&format!(
+                "{who} was revoked at {}",
+                at.format("%Y-%m-%d %H:%M:%S UTC")
+            )));
+        }
+        let caller = Caller {
+            scope: format!("token:{}", token.id),
+            who,
+            read: true,
+            write: token.access == Access::ReadWrite,
+        };
+        let mut trusted = self.trusted.lock().expect("the auth lock");
+        if trusted.len() >= TRUSTED_MAX {
+            trusted.clear();
+        }
+        trusted.insert(key, (caller.clone(), Instant::now()));
+        Ok(caller)
     }
 }
 

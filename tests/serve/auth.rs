@@ -21,6 +21,7 @@ crate::on_both_backends!(
     a_jwt_is_checked_for_signature_issuer_audience_expiry_and_scope,
     a_jwks_url_is_fetched_and_its_keys_accepted,
     idempotency_keys_are_each_callers_own,
+    a_token_is_looked_up_once_in_a_while_and_its_revocation_applies_within_that_time,
 );
 
 const ISSUER: &str = "https://users.shop.test";
@@ -345,4 +346,38 @@ async fn idempotency_keys_are_each_callers_own(t: TestDb) {
     assert_ne!(ids[0], ids[1]);
     assert_eq!(ids[0], ids[2]);
     assert_eq!(api.counts().await["orders"], 2);
+}
+
+async fn a_token_is_looked_up_once_in_a_while_and_its_revocation_applies_within_that_time(
+    t: TestDb,
+) {
+    let (token, secret) = service::create_token(&t.db, "shop", Access::ReadWrite)
+        .await
+        .unwrap();
+    let api = Api::start(t).await;
+    let authorization = bearer(&secret);
+    let recorder = api.t.db.recorder().clone();
+    // Ten requests in a row: the token is looked up once, each list is one statement.
+    let before = recorder.statements();
+    for _ in 0..10 {
+        assert_eq!(
+            get(&api, "/users", Some(&authorization)).await.0,
+            StatusCode::OK
+        );
+    }
+    assert_eq!(recorder.statements() - before, 1 + 10);
+    // Revoked by another program: refused within TRUSTED_FOR.
+    let other = api.another_pool().await;
+    service::revoke_token(&other, token.id).await.unwrap();
+    let revoked = tokio::time::Instant::now();
+    let deadline = revoked + orderdesk::serve::auth::TRUSTED_FOR + Duration::from_secs(5);
+    loop {
+        let answer = get(&api, "/users", Some(&authorization)).await;
+        if answer.0 == StatusCode::UNAUTHORIZED {
+            assert_refused(&answer, StatusCode::UNAUTHORIZED, "was revoked at");
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "still accepted");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
