@@ -66,7 +66,8 @@ type Result<T, E = CommandError> = std::result::Result<T, E>;
 
 const NO_TERMINAL: &str = "orderdesk without a subcommand opens its terminal UI, \
 which needs a terminal (stdin and stdout).\n\
-Without one, use a subcommand: migrate, seed, user, product, order, stats, doctor, completions \
+Without one, use a subcommand: migrate, seed, user, product, order, stats, serve, token, doctor, \
+completions \
 (orderdesk --help shows them all).";
 
 /// Opens the terminal UI on the configured database (it needs a terminal; a database of
