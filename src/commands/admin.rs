@@ -45,6 +45,18 @@ pub(super) async fn doctor(flag: Option<&str>, json_out: bool) -> Result<()> {
             Ok(conn) => {
                 report.insert("answers".into(), json!(true));
                 let inspected = db::inspect(&conn).await;
+                // serve's auth: the tokens, once their table is there (migration 8).
+                let tokens = match &inspected {
+                    Ok(found)
+                        if found
+                            .migrations
+                            .iter()
+                            .any(|(name, applied)| *applied && name.ends_with("_api_tokens")) =>
+                    {
+                        service::list_tokens(&conn).await.ok()
+                    }
+                    _ => None,
+                };
                 let _ = conn.close().await;
                 match inspected {
                     Err(e) => problems.push(service::Error::Db(e).reason()),
@@ -75,6 +87,13 @@ pub(super) async fn doctor(flag: Option<&str>, json_out: bool) -> Result<()> {
                         }
                     }
                 }
+                if let Some(tokens) = tokens {
+                    let revoked = tokens.iter().filter(|t| t.revoked_at.is_some()).count();
+                    report.insert(
+                        "api_tokens".into(),
+                        json!({ "active": tokens.len() - revoked, "revoked": revoked }),
+                    );
+                }
             }
         }
     }
@@ -94,6 +113,13 @@ pub(super) async fn doctor(flag: Option<&str>, json_out: bool) -> Result<()> {
                 (_, serde_json::Value::String(s)) => s.clone(),
                 (_, serde_json::Value::Null) => "not yet".to_owned(),
                 ("migrations", m) => format!("{} of {} applied", m["applied"], m["total"]),
+                ("api_tokens", t) if t["active"] == 0 && t["revoked"] == 0 => {
+                    "none: serve runs open, on loopback only".to_owned()
+                }
+                ("api_tokens", t) => format!(
+                    "{} active, {} revoked: serve needs a token",
+                    t["active"], t["revoked"]
+                ),
                 (_, serde_json::Value::Object(counts)) => counts
                     .iter()
                     .map(|(table, n)| format!("{table} {n}"))

@@ -389,8 +389,24 @@ async fn point_10_doctor_says_which_database_and_what_is_in_it(t: TestDb) {
     assert_eq!(report["rows"]["users"], 1);
     assert_eq!(report["rows"]["orders"], 0);
     assert_eq!(report["problems"], serde_json::json!([]));
+    assert_eq!(
+        report["api_tokens"],
+        serde_json::json!({"active": 0, "revoked": 0})
+    );
     let text = crate::ok(url, &["doctor"]);
     assert!(text.contains("answers         true"), "{text}");
+    assert!(
+        text.contains("api tokens      none: serve runs open, on loopback only"),
+        "{text}"
+    );
+    crate::ok(url, &["token", "create", "--name", "shop"]);
+    crate::ok(url, &["token", "create", "--name", "old"]);
+    crate::ok(url, &["token", "revoke", "2"]);
+    let text = crate::ok(url, &["doctor"]);
+    assert!(
+        text.contains("api tokens      1 active, 1 revoked: serve needs a token"),
+        "{text}"
+    );
 }
 
 #[test]
