@@ -11,7 +11,7 @@ use std::process::Command;
 use std::sync::Arc;
 
 use crate::backend::{Backend, setup};
-use crate::cluster::is_root;
+use crate::cluster::{as_postgres_user, free_port, give_to_postgres};
 use crate::{Api, Server};
 
 /// A PgBouncer on a free port in front of the shared server; stopped when dropped.
@@ -39,11 +39,7 @@ impl Bouncer {
     fn start(upstream: (&str, u16), mode: &str) -> Option<Bouncer> {
         let bin = pgbouncer()?;
         let dir = tempfile::tempdir().unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = free_port();
         let path = |name: &str| dir.path().join(name).display().to_string();
         std::fs::write(dir.path().join("users.txt"), "\"postgres\" \"\"\n").unwrap();
         let config = format!(
@@ -58,22 +54,8 @@ impl Bouncer {
             path("pgbouncer.pid"),
         );
         std::fs::write(dir.path().join("pgbouncer.ini"), config).unwrap();
-        // PgBouncer refuses to run as root.
-        let mut command = if is_root() {
-            let ok = Command::new("chown")
-                .args(["-R", "postgres:postgres"])
-                .arg(dir.path())
-                .status()
-                .unwrap()
-                .success();
-            assert!(ok);
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(&bin);
-            c
-        } else {
-            Command::new(&bin)
-        };
-        let status = command
+        give_to_postgres(dir.path());
+        let status = as_postgres_user(&bin)
             .arg("-d")
             .arg(dir.path().join("pgbouncer.ini"))
             .status()
@@ -102,7 +84,6 @@ impl Bouncer {
 impl Drop for Bouncer {
     fn drop(&mut self) {
         let _ = Command::new("kill").arg(self.pid.to_string()).status();
-        let _ = &self.dir;
     }
 }
 

@@ -24,16 +24,43 @@ pub struct Cluster {
 }
 
 pub fn as_postgres(bin: &Path, tool: &str) -> Command {
-    // initdb and the server refuse to run as root: run them as user postgres then.
+    as_postgres_user(&bin.join(tool))
+}
+
+/// `program`, as user postgres when the test runs as root: initdb, the server and PgBouncer
+/// refuse to run as root. Its stdout is discarded.
+pub fn as_postgres_user(program: &Path) -> Command {
     let mut cmd = if is_root() {
         let mut c = Command::new("runuser");
-        c.args(["-u", "postgres", "--"]).arg(bin.join(tool));
+        c.args(["-u", "postgres", "--"]).arg(program);
         c
     } else {
-        Command::new(bin.join(tool))
+        Command::new(program)
     };
     cmd.stdout(std::process::Stdio::null());
     cmd
+}
+
+/// Gives `dir` to user postgres when the test runs as root (see [`as_postgres_user`]).
+pub fn give_to_postgres(dir: &Path) {
+    if is_root() {
+        let ok = Command::new("chown")
+            .args(["-R", "postgres:postgres"])
+            .arg(dir)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "chown {}", dir.display());
+    }
+}
+
+/// A loopback port nothing listens on now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 pub fn is_root() -> bool {
@@ -60,20 +87,8 @@ impl Cluster {
             return None;
         };
         let dir = tempfile::tempdir().unwrap();
-        if is_root() {
-            let ok = Command::new("chown")
-                .args(["-R", "postgres:postgres"])
-                .arg(dir.path())
-                .status()
-                .unwrap()
-                .success();
-            assert!(ok, "chown the cluster folder");
-        }
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        give_to_postgres(dir.path());
+        let port = free_port();
         let status = as_postgres(&bin, "initdb")
             .args(["-A", "trust", "-U", "postgres", "-D"])
             .arg(dir.path().join("data"))
