@@ -8,11 +8,11 @@
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-/// A keyboard-driven order desk in the terminal, over SQLite or PostgreSQL.
+/// A keyboard-driven order desk in the terminal, over SQLite, PostgreSQL or MariaDB.
 #[derive(Debug, Parser)]
 #[command(name = "orderdesk", version, about, propagate_version = true)]
 pub struct Cli {
-    /// The database: a sqlite: or postgres:// URL, or a file path [default:
+    /// The database: a sqlite:, postgres:// or mysql:// (mariadb://) URL, or a file path [default:
     /// `ORDERDESK_DATABASE_URL`, then `DATABASE_URL`, then the same in ./.env, then orderdesk.db in
     /// your data directory]
     #[arg(long, global = true, value_name = "URL")]

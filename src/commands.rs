@@ -249,7 +249,7 @@ pub async fn run(cli: Cli, command: Command) -> Result<()> {
 enum Pool {
     /// One person's: the database's default.
     Desk,
-    /// A server's: as given, else [`crate::serve::POOL_POSTGRES`] or
+    /// A server's: as given, else [`crate::serve::POOL_SERVER`] or
     /// [`crate::serve::POOL_SQLITE`] readers.
     Server(Option<u32>),
 }
@@ -259,10 +259,10 @@ async fn open(flag: Option<&str>, pool: Pool) -> Result<Db> {
     let url = config::database_url(flag).map_err(CommandError::Failed)?;
     let max_connections = match pool {
         Pool::Desk => None,
-        Pool::Server(given) => Some(given.unwrap_or(if db::is_postgres_url(&url.url) {
-            crate::serve::POOL_POSTGRES
-        } else {
+        Pool::Server(given) => Some(given.unwrap_or(if db::sqlite_url(&url.url) {
             crate::serve::POOL_SQLITE
+        } else {
+            crate::serve::POOL_SERVER
         })),
     };
     let config = db::ConnectConfig { max_connections };

@@ -55,7 +55,8 @@ pub fn database_url(flag: Option<&str>) -> Result<DatabaseUrl, String> {
     if let Some(url) = flag {
         if url.trim().is_empty() {
             return Err(
-                "--database-url is empty; give a file path, a sqlite: URL or a postgres:// URL \
+                "--database-url is empty; give a file path, a sqlite: URL, a postgres:// URL or a \
+                 mysql:// (mariadb://) URL \
                  (or leave the flag out for the default)"
                     .to_owned(),
             );

@@ -32,8 +32,8 @@ use error::ApiError;
 /// Where `serve` listens unless told: the learning version's port, on loopback.
 pub const DEFAULT_BIND: &str = "127.0.0.1:8021";
 
-/// `serve`'s pool on PostgreSQL unless told: many clients share it (the desk's is 2).
-pub const POOL_POSTGRES: u32 = 16;
+/// `serve`'s pool on PostgreSQL and MariaDB unless told: many clients share it (the desk's is 2).
+pub const POOL_SERVER: u32 = 16;
 
 /// `serve`'s read connections on SQLite unless told, beside its one writer.
 pub const POOL_SQLITE: u32 = 4;

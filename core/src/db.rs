@@ -19,10 +19,11 @@ mod connect_errors;
 mod record;
 mod startup;
 
-pub use connect_errors::connect_reason;
-use connect_errors::{explain_connect, postgres_parts, probe_postgres};
+pub use connect_errors::{MARIADB_MIN, connect_reason};
+use connect_errors::{check_mysql_server, explain_connect, probe_server, server_parts};
 use record::set_tx;
 pub use record::{Action, Listener, Recorder, SqlEvent, current_action, current_tx, in_action};
+pub use sea_orm::DbBackend as Backend;
 pub use startup::{Inspection, StartError, foreign_tables, inspect, migrate_on_start, row_counts};
 
 /// How long a SQLite connection waits for the writer lock before giving up.
@@ -112,19 +113,18 @@ impl Db {
             );
             return format!("sqlite · {name}");
         }
-        match postgres_parts(&self.url) {
-            Some((host, port, _, database)) => format!("postgres · {host}:{port}/{database}"),
+        match server_parts(&self.url) {
+            Some((host, port, _, database)) => {
+                format!("{} · {host}:{port}/{database}", self.backend_name())
+            }
             None => self.backend_name().to_owned(),
         }
     }
 
-    /// The backend's name as JSON and messages give it: `sqlite` or `postgres`.
+    /// The backend's name as JSON and messages give it: `sqlite`, `postgres` or `mysql`.
     #[must_use]
     pub fn backend_name(&self) -> &'static str {
-        match self.backend() {
-            DbBackend::Postgres => "postgres",
-            _ => "sqlite",
-        }
+        backend_name(self.backend())
     }
 
     /// The database's URL with any password hidden, for messages.
@@ -157,6 +157,8 @@ impl Db {
             ),
             _ => ("BEGIN", TransactionOptions::default()),
         };
+        // MySQL/MariaDB: InnoDB's own default, REPEATABLE READ; a write takes its row locks
+        // (and a conditional UPDATE reads the latest row) whatever the level.
         let start = Instant::now();
         let conn = self.writer.as_ref().unwrap_or(&self.conn);
         let result = conn.begin_with_options(options).await;
@@ -279,6 +281,43 @@ pub fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
+/// Whether a URL names a SQLite database (`sqlite:`).
+#[must_use]
+pub fn sqlite_url(url: &str) -> bool {
+    url.starts_with("sqlite:")
+}
+
+/// Whether a URL names a MySQL or MariaDB database (`mysql://` or `mariadb://`).
+#[must_use]
+pub fn is_mysql_url(url: &str) -> bool {
+    url.starts_with("mysql://") || url.starts_with("mariadb://")
+}
+
+/// The backend a URL names, by its scheme (`None` for a URL of none of them).
+#[must_use]
+pub fn backend_of_url(url: &str) -> Option<DbBackend> {
+    if url.starts_with("sqlite:") {
+        Some(DbBackend::Sqlite)
+    } else if is_postgres_url(url) {
+        Some(DbBackend::Postgres)
+    } else if is_mysql_url(url) {
+        Some(DbBackend::MySql)
+    } else {
+        None
+    }
+}
+
+/// A backend's name as JSON, `/health`, the benchmarks and messages give it: `sqlite`,
+/// `postgres` or `mysql` (MariaDB included).
+#[must_use]
+pub fn backend_name(backend: DbBackend) -> &'static str {
+    match backend {
+        DbBackend::Postgres => "postgres",
+        DbBackend::MySql => "mysql",
+        _ => "sqlite",
+    }
+}
+
 /// Connects with the default pool; see [`connect_with`].
 ///
 /// # Errors
@@ -288,17 +327,27 @@ pub async fn connect(url: &str) -> Result<Db, DbErr> {
 }
 
 /// Connects to `url`: a `sqlite:` URL (the file and its folder are created if missing; WAL,
-/// synchronous=NORMAL, foreign keys on, a busy timeout) or a `postgres://` URL, used as given.
+/// synchronous=NORMAL, foreign keys on, a busy timeout), a `postgres://` URL, used as given, or
+/// a `mysql://` or `mariadb://` URL (a MariaDB server, 10.5 or later; the session in UTC).
 ///
 /// # Errors
-/// When the URL is neither, the folder cannot be created or the database cannot be reached.
+/// When the URL is none of these, the folder cannot be created, the database cannot be reached
+/// or the server is not one orderdesk can work with.
 pub async fn connect_with(url: &str, config: ConnectConfig) -> Result<Db, DbErr> {
-    if is_postgres_url(url) {
-        probe_postgres(url).await?;
+    // SeaORM and sqlx know the scheme `mysql` only.
+    let url = &match url.strip_prefix("mariadb://") {
+        Some(rest) => format!("mysql://{rest}"),
+        None => url.to_owned(),
+    };
+    if is_postgres_url(url) || is_mysql_url(url) {
+        probe_server(url).await?;
     }
     let conn = open_pool(url, config)
         .await
         .map_err(|e| explain_connect(url, e))?;
+    if conn.get_database_backend() == DbBackend::MySql {
+        check_mysql_server(&conn, url).await?;
+    }
     let recorder = Arc::new(Recorder::default());
     // SQLite lets one transaction write at a time, so write transactions share one connection:
     // they queue for it in the pool instead of in SQLite's busy handler, and it keeps its page
@@ -324,7 +373,7 @@ pub async fn connect_with(url: &str, config: ConnectConfig) -> Result<Db, DbErr>
         writer,
         recorder,
         clock: Arc::new(Utc::now),
-        url: url.into(),
+        url: url.as_str().into(),
     })
 }
 
@@ -383,9 +432,18 @@ async fn open_pool(url: &str, config: ConnectConfig) -> Result<DatabaseConnectio
         // server process for every statement: with 10 (sqlx's default) list_orders ran at
         // 1,400 calls/s here, with 2 at 2,500.
         options.max_connections(config.max_connections.unwrap_or(2));
+    } else if is_mysql_url(url) {
+        // As on PostgreSQL. Every session runs in UTC, so that DATETIME columns hold UTC and
+        // the server's UTC_TIMESTAMP() defaults agree with the times orderdesk writes: the one
+        // place where MySQL's times are converted.
+        options
+            .test_before_acquire_if_idle_for(PING_IF_IDLE_FOR)
+            .max_connections(config.max_connections.unwrap_or(2))
+            .map_sqlx_mysql_opts(|opts| opts.timezone(Some("+00:00".to_owned())));
     } else {
         return Err(DbErr::Custom(
-            "database URL: expected sqlite:PATH or postgres://...".to_owned(),
+            "database URL: expected sqlite:PATH, postgres://... or mysql://... (mariadb://...)"
+                .to_owned(),
         ));
     }
     Database::connect(options).await

@@ -27,6 +27,7 @@ pub mod validate;
 use sea_orm::{DbErr, SqlErr};
 
 use crate::db::Tx;
+pub(crate) use sql_text::int_type;
 
 pub use error::Error;
 pub use explain::explain;

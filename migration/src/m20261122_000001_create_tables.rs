@@ -5,11 +5,10 @@
 
 use sea_orm_migration::{
     prelude::*,
-    schema::{
-        big_integer, big_integer_null, big_pk_auto, string, string_len, text,
-        timestamp_with_time_zone_default_now,
-    },
+    schema::{big_integer, big_integer_null, big_pk_auto, string, string_len, text},
 };
+
+use crate::steps::{Moments, create_table};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -84,90 +83,83 @@ const STATUSES: &str = "'pending', 'confirmed', 'shipped', 'delivered', 'cancell
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_table(
-                Table::create()
-                    .table(Users::Table)
-                    .col(big_pk_auto(Users::Id))
-                    .col(string(Users::Email).unique_key())
-                    .col(string(Users::FullName))
-                    .col(timestamp_with_time_zone_default_now(Users::CreatedAt))
-                    .to_owned(),
-            )
-            .await?;
+        let moment = Moments::of(manager);
+        create_table(
+            manager,
+            Table::create()
+                .table(Users::Table)
+                .col(big_pk_auto(Users::Id))
+                .col(string(Users::Email).unique_key())
+                .col(string(Users::FullName))
+                .col(moment.now_by_default(Users::CreatedAt)),
+        )
+        .await?;
 
-        manager
-            .create_table(
-                Table::create()
-                    .table(Products::Table)
-                    .col(big_pk_auto(Products::Id))
-                    .col(string(Products::Name))
-                    .col(
-                        big_integer(Products::PriceCents)
-                            .check(Expr::col(Products::PriceCents).gte(0)),
-                    )
-                    .col(big_integer_null(Products::Stock).check(Expr::col(Products::Stock).gte(0)))
-                    .to_owned(),
-            )
-            .await?;
+        create_table(
+            manager,
+            Table::create()
+                .table(Products::Table)
+                .col(big_pk_auto(Products::Id))
+                .col(string(Products::Name))
+                .col(
+                    big_integer(Products::PriceCents).check(Expr::col(Products::PriceCents).gte(0)),
+                )
+                .col(big_integer_null(Products::Stock).check(Expr::col(Products::Stock).gte(0))),
+        )
+        .await?;
 
-        manager
-            .create_table(
-                Table::create()
-                    .table(Orders::Table)
-                    .col(big_pk_auto(Orders::Id))
-                    .col(big_integer(Orders::UserId))
-                    .col(
-                        string_len(Orders::Status, 32)
-                            .default("pending")
-                            .check(Expr::cust(format!("status IN ({STATUSES})"))),
-                    )
-                    .col(timestamp_with_time_zone_default_now(Orders::CreatedAt))
-                    .col(timestamp_with_time_zone_default_now(Orders::UpdatedAt))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_orders_user_id")
-                            .from(Orders::Table, Orders::UserId)
-                            .to(Users::Table, Users::Id)
-                            .on_delete(ForeignKeyAction::Restrict),
-                    )
-                    .to_owned(),
-            )
-            .await?;
+        create_table(
+            manager,
+            Table::create()
+                .table(Orders::Table)
+                .col(big_pk_auto(Orders::Id))
+                .col(big_integer(Orders::UserId))
+                .col(
+                    string_len(Orders::Status, 32)
+                        .default("pending")
+                        .check(Expr::cust(format!("status IN ({STATUSES})"))),
+                )
+                .col(moment.now_by_default(Orders::CreatedAt))
+                .col(moment.now_by_default(Orders::UpdatedAt))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_orders_user_id")
+                        .from(Orders::Table, Orders::UserId)
+                        .to(Users::Table, Users::Id)
+                        .on_delete(ForeignKeyAction::Restrict),
+                ),
+        )
+        .await?;
         index(manager, "ix_orders_user_id", Orders::Table, Orders::UserId).await?;
 
-        manager
-            .create_table(
-                Table::create()
-                    .table(OrderItems::Table)
-                    .col(big_pk_auto(OrderItems::Id))
-                    .col(big_integer(OrderItems::OrderId))
-                    .col(big_integer(OrderItems::ProductId))
-                    .col(
-                        big_integer(OrderItems::Quantity)
-                            .check(Expr::col(OrderItems::Quantity).gt(0)),
-                    )
-                    .col(
-                        big_integer(OrderItems::PriceCentsAtPurchase)
-                            .check(Expr::col(OrderItems::PriceCentsAtPurchase).gte(0)),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_order_items_order_id")
-                            .from(OrderItems::Table, OrderItems::OrderId)
-                            .to(Orders::Table, Orders::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_order_items_product_id")
-                            .from(OrderItems::Table, OrderItems::ProductId)
-                            .to(Products::Table, Products::Id)
-                            .on_delete(ForeignKeyAction::Restrict),
-                    )
-                    .to_owned(),
-            )
-            .await?;
+        create_table(
+            manager,
+            Table::create()
+                .table(OrderItems::Table)
+                .col(big_pk_auto(OrderItems::Id))
+                .col(big_integer(OrderItems::OrderId))
+                .col(big_integer(OrderItems::ProductId))
+                .col(big_integer(OrderItems::Quantity).check(Expr::col(OrderItems::Quantity).gt(0)))
+                .col(
+                    big_integer(OrderItems::PriceCentsAtPurchase)
+                        .check(Expr::col(OrderItems::PriceCentsAtPurchase).gte(0)),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_order_items_order_id")
+                        .from(OrderItems::Table, OrderItems::OrderId)
+                        .to(Orders::Table, Orders::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_order_items_product_id")
+                        .from(OrderItems::Table, OrderItems::ProductId)
+                        .to(Products::Table, Products::Id)
+                        .on_delete(ForeignKeyAction::Restrict),
+                ),
+        )
+        .await?;
         index(
             manager,
             "ix_order_items_order_id",
@@ -184,25 +176,24 @@ impl MigrationTrait for Migration {
         )
         .await?;
 
-        manager
-            .create_table(
-                Table::create()
-                    .table(OrderEvents::Table)
-                    .col(big_pk_auto(OrderEvents::Id))
-                    .col(big_integer(OrderEvents::OrderId))
-                    .col(string_len(OrderEvents::EventType, 64))
-                    .col(text(OrderEvents::Payload).default("{}"))
-                    .col(timestamp_with_time_zone_default_now(OrderEvents::CreatedAt))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_order_events_order_id")
-                            .from(OrderEvents::Table, OrderEvents::OrderId)
-                            .to(Orders::Table, Orders::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
-                    .to_owned(),
-            )
-            .await?;
+        create_table(
+            manager,
+            Table::create()
+                .table(OrderEvents::Table)
+                .col(big_pk_auto(OrderEvents::Id))
+                .col(big_integer(OrderEvents::OrderId))
+                .col(string_len(OrderEvents::EventType, 64))
+                .col(text(OrderEvents::Payload).default("{}"))
+                .col(moment.now_by_default(OrderEvents::CreatedAt))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_order_events_order_id")
+                        .from(OrderEvents::Table, OrderEvents::OrderId)
+                        .to(Orders::Table, Orders::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                ),
+        )
+        .await?;
         index(
             manager,
             "ix_order_events_order_id",

@@ -14,7 +14,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::steps::{create_index, drop_index};
+use crate::steps::{create_index, drop_index, is_mysql};
 
 pub struct Migration;
 
@@ -35,10 +35,17 @@ const INDEX: &str = "ix_order_items_product_id";
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // InnoDB needs an index on a foreign key's column, and refuses to drop this one.
+        if is_mysql(manager) {
+            return Ok(());
+        }
         drop_index(manager, INDEX, OrderItems::Table).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        if is_mysql(manager) {
+            return Ok(());
+        }
         create_index(manager, INDEX, OrderItems::Table, [OrderItems::ProductId]).await
     }
 }

@@ -21,7 +21,7 @@ use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::big_integer;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, Statement};
 
-use crate::steps::alter;
+use crate::steps::{alter, cast_int, create_table, is_mysql};
 
 /// How many rows `order_stats` has: an order's row is its id modulo this. Writers that run at
 /// the same time have ids close together, so with more rows than writers they never wait for
@@ -120,30 +120,29 @@ impl MigrationTrait for Migration {
             .col(zero(OrderStats::RevenueHi))
             .col(zero(OrderStats::RevenueLo))
             .col(zero(OrderStats::DeliveryMs));
-        manager.create_table(stats.clone()).await?;
+        create_table(manager, &mut stats).await?;
 
-        manager
-            .create_table(
-                Table::create()
-                    .table(ProductSales::Table)
-                    .col(big_integer(ProductSales::ProductId))
-                    .col(big_integer(ProductSales::Shard))
-                    .col(zero(ProductSales::Units))
-                    .primary_key(
-                        Index::create()
-                            .col(ProductSales::ProductId)
-                            .col(ProductSales::Shard),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_product_sales_product_id")
-                            .from(ProductSales::Table, ProductSales::ProductId)
-                            .to(Products::Table, Products::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
-                    .to_owned(),
-            )
-            .await?;
+        create_table(
+            manager,
+            Table::create()
+                .table(ProductSales::Table)
+                .col(big_integer(ProductSales::ProductId))
+                .col(big_integer(ProductSales::Shard))
+                .col(zero(ProductSales::Units))
+                .primary_key(
+                    Index::create()
+                        .col(ProductSales::ProductId)
+                        .col(ProductSales::Shard),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_product_sales_product_id")
+                        .from(ProductSales::Table, ProductSales::ProductId)
+                        .to(Products::Table, Products::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                ),
+        )
+        .await?;
         fill(manager).await
     }
 
@@ -168,10 +167,11 @@ impl MigrationTrait for Migration {
 
 /// Fills `order_stats` and `product_sales` from the orders already present.
 async fn fill(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
-    let postgres = manager.get_database_backend() == DbBackend::Postgres;
+    let backend = manager.get_database_backend();
+    let int = cast_int(manager);
     let counts: Vec<String> = STATUSES
         .iter()
-        .map(|s| format!("CAST(SUM(CASE WHEN status = '{s}' THEN 1 ELSE 0 END) AS BIGINT)"))
+        .map(|s| format!("CAST(SUM(CASE WHEN status = '{s}' THEN 1 ELSE 0 END) AS {int})"))
         .collect();
     run(
         manager,
@@ -188,8 +188,9 @@ async fn fill(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
         run(
             manager,
             format!(
-                "INSERT INTO order_stats (shard) SELECT {shard} WHERE NOT EXISTS \
-                 (SELECT 1 FROM order_stats WHERE shard = {shard})"
+                "INSERT INTO order_stats (shard) SELECT {shard} {dual}WHERE NOT EXISTS \
+                 (SELECT 1 FROM order_stats WHERE shard = {shard})",
+                dual = if is_mysql(manager) { "FROM DUAL " } else { "" }
             ),
         )
         .await?;
@@ -199,24 +200,24 @@ async fn fill(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
         manager,
         format!(
             "UPDATE order_stats SET \
-             revenue_hi = COALESCE((SELECT CAST(SUM((i.quantity * i.price_cents_at_purchase) >> {REVENUE_SPLIT_BITS}) AS BIGINT) \
+             revenue_hi = COALESCE((SELECT CAST(SUM((i.quantity * i.price_cents_at_purchase) >> {REVENUE_SPLIT_BITS}) AS {int}) \
                FROM order_items i JOIN orders o ON o.id = i.order_id \
                WHERE o.status <> 'cancelled' AND o.id % {STATS_SHARDS} = order_stats.shard), 0), \
-             revenue_lo = COALESCE((SELECT CAST(SUM((i.quantity * i.price_cents_at_purchase) & {mask}) AS BIGINT) \
+             revenue_lo = COALESCE((SELECT CAST(SUM((i.quantity * i.price_cents_at_purchase) & {mask}) AS {int}) \
                FROM order_items i JOIN orders o ON o.id = i.order_id \
                WHERE o.status <> 'cancelled' AND o.id % {STATS_SHARDS} = order_stats.shard), 0)"
         ),
     )
     .await?;
-    let millis = if postgres {
-        "ROUND(EXTRACT(EPOCH FROM (e.created_at - o.created_at)) * 1000)"
-    } else {
-        "ROUND((julianday(e.created_at) - julianday(o.created_at)) * 86400000.0)"
+    let millis = match backend {
+        DbBackend::Postgres => "ROUND(EXTRACT(EPOCH FROM (e.created_at - o.created_at)) * 1000)",
+        DbBackend::MySql => "ROUND(TIMESTAMPDIFF(MICROSECOND, o.created_at, e.created_at) / 1000)",
+        _ => "ROUND((julianday(e.created_at) - julianday(o.created_at)) * 86400000.0)",
     };
     run(
         manager,
         format!(
-            "UPDATE order_stats SET delivery_ms = COALESCE((SELECT CAST(SUM({millis}) AS BIGINT) \
+            "UPDATE order_stats SET delivery_ms = COALESCE((SELECT CAST(SUM({millis}) AS {int}) \
              FROM order_events e JOIN orders o ON o.id = e.order_id \
              WHERE o.status = 'delivered' AND e.event_type = 'order_status_updated' \
              AND e.payload LIKE '%\"to\":\"delivered\"%' \
@@ -228,7 +229,7 @@ async fn fill(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
         manager,
         format!(
             "INSERT INTO product_sales (product_id, shard, units) \
-             SELECT i.product_id, o.id % {SALES_SHARDS}, CAST(SUM(i.quantity) AS BIGINT) \
+             SELECT i.product_id, o.id % {SALES_SHARDS}, CAST(SUM(i.quantity) AS {int}) \
              FROM order_items i JOIN orders o ON o.id = i.order_id \
              WHERE o.status <> 'cancelled' GROUP BY i.product_id, o.id % {SALES_SHARDS}"
         ),

@@ -3,7 +3,9 @@
 //! `serve` processes on one database. A row without an answer is a request still running.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::schema::{integer_null, string, text, text_null, timestamp_with_time_zone};
+use sea_orm_migration::schema::{integer_null, string, text, text_null};
+
+use crate::steps::{Moments, create_table};
 
 pub struct Migration;
 
@@ -27,24 +29,23 @@ enum IdempotencyKeys {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_table(
-                Table::create()
-                    .table(IdempotencyKeys::Table)
-                    .col(string(IdempotencyKeys::Scope))
-                    .col(string(IdempotencyKeys::Key))
-                    .col(text(IdempotencyKeys::RequestHash))
-                    .col(integer_null(IdempotencyKeys::Status))
-                    .col(text_null(IdempotencyKeys::Response))
-                    .col(timestamp_with_time_zone(IdempotencyKeys::CreatedAt))
-                    .primary_key(
-                        Index::create()
-                            .col(IdempotencyKeys::Scope)
-                            .col(IdempotencyKeys::Key),
-                    )
-                    .to_owned(),
-            )
-            .await
+        create_table(
+            manager,
+            Table::create()
+                .table(IdempotencyKeys::Table)
+                .col(string(IdempotencyKeys::Scope))
+                .col(string(IdempotencyKeys::Key))
+                .col(text(IdempotencyKeys::RequestHash))
+                .col(integer_null(IdempotencyKeys::Status))
+                .col(text_null(IdempotencyKeys::Response))
+                .col(Moments::of(manager).required(IdempotencyKeys::CreatedAt))
+                .primary_key(
+                    Index::create()
+                        .col(IdempotencyKeys::Scope)
+                        .col(IdempotencyKeys::Key),
+                ),
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

@@ -3,9 +3,9 @@
 //! its row (with when it was revoked), so the API stays closed once it has had a token.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::schema::{
-    big_pk_auto, boolean, string, timestamp_with_time_zone, timestamp_with_time_zone_null,
-};
+use sea_orm_migration::schema::{big_pk_auto, boolean, string};
+
+use crate::steps::{Moments, create_table};
 
 pub struct Migration;
 
@@ -30,20 +30,20 @@ enum ApiTokens {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_table(
-                Table::create()
-                    .table(ApiTokens::Table)
-                    .col(big_pk_auto(ApiTokens::Id))
-                    .col(string(ApiTokens::Name))
-                    .col(string(ApiTokens::TokenHash).unique_key())
-                    .col(string(ApiTokens::Prefix))
-                    .col(boolean(ApiTokens::ReadOnly))
-                    .col(timestamp_with_time_zone(ApiTokens::CreatedAt))
-                    .col(timestamp_with_time_zone_null(ApiTokens::RevokedAt))
-                    .to_owned(),
-            )
-            .await
+        let moment = Moments::of(manager);
+        create_table(
+            manager,
+            Table::create()
+                .table(ApiTokens::Table)
+                .col(big_pk_auto(ApiTokens::Id))
+                .col(string(ApiTokens::Name))
+                .col(string(ApiTokens::TokenHash).unique_key())
+                .col(string(ApiTokens::Prefix))
+                .col(boolean(ApiTokens::ReadOnly))
+                .col(moment.required(ApiTokens::CreatedAt))
+                .col(moment.optional(ApiTokens::RevokedAt)),
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

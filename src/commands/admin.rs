@@ -21,11 +21,7 @@ pub(super) async fn doctor(flag: Option<&str>, json_out: bool) -> Result<()> {
     let mut report = serde_json::Map::new();
     report.insert("url".into(), json!(config::redact(&url.url)));
     report.insert("source".into(), json!(url.source.to_string()));
-    let backend = if db::is_postgres_url(&url.url) {
-        "postgres"
-    } else {
-        "sqlite"
-    };
+    let backend = db::backend_name(db::backend_of_url(&url.url).unwrap_or(db::Backend::Sqlite));
     report.insert("backend".into(), json!(backend));
     let mut problems: Vec<String> = Vec::new();
     let missing_file =

@@ -2,7 +2,7 @@
 
 use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
 
-use crate::backend::{Backend, PgDrop, TestDb};
+use crate::backend::{Backend, DbDrop, TestDb};
 use crate::{add_product, add_user, fails, id, json, total};
 
 crate::on_both_backends!(
@@ -110,7 +110,7 @@ async fn point_8_tables_of_something_else_are_not_joined_unasked(backend: Backen
     let Some((url, _dir, pg)) = crate::backend::fresh_url(backend).await else {
         return;
     };
-    let _drop = PgDrop(pg);
+    let _drop = DbDrop(pg);
     let create = if backend == Backend::Sqlite {
         "?mode=rwc"
     } else {
@@ -128,6 +128,10 @@ async fn point_8_tables_of_something_else_are_not_joined_unasked(backend: Backen
             Backend::Postgres => {
                 "SELECT table_name::text FROM information_schema.tables \
                  WHERE table_schema = 'public' ORDER BY 1"
+            }
+            Backend::Mysql => {
+                "SELECT table_name FROM information_schema.tables \
+                 WHERE table_schema = DATABASE() ORDER BY 1"
             }
         };
         conn.query_all_raw(Statement::from_string(conn.get_database_backend(), sql))
@@ -166,6 +170,11 @@ async fn point_8_tables_of_something_else_are_not_joined_unasked_postgres() {
     point_8_tables_of_something_else_are_not_joined_unasked(Backend::Postgres).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn point_8_tables_of_something_else_are_not_joined_unasked_mysql() {
+    point_8_tables_of_something_else_are_not_joined_unasked(Backend::Mysql).await;
+}
+
 /// Trust issue, point 13: a missing PostgreSQL database is named with the command that
 /// creates it; no driver wording.
 #[tokio::test]
@@ -173,7 +182,7 @@ async fn point_13_a_missing_postgres_database_says_how_to_create_it() {
     let Some((url, _dir, pg)) = crate::backend::fresh_url(Backend::Postgres).await else {
         return;
     };
-    let _drop = PgDrop(pg);
+    let _drop = DbDrop(pg);
     let missing = format!("{url}_missing");
     let name = missing.rsplit('/').next().unwrap().to_owned();
     let err = fails(&missing, &["user", "list"], 1);
@@ -373,6 +382,7 @@ async fn point_10_doctor_says_which_database_and_what_is_in_it(t: TestDb) {
     let (backend, version) = match t.backend {
         Backend::Sqlite => ("sqlite", "SQLite "),
         Backend::Postgres => ("postgres", "PostgreSQL "),
+        Backend::Mysql => ("mysql", "MariaDB 10."),
     };
     assert_eq!(report["backend"], backend);
     assert!(

@@ -371,13 +371,13 @@ async fn point_3_filters_fold_case_on_a_postgres_c_collation() {
     else {
         return;
     };
-    let _drop = crate::backend::PgDrop(pg.clone());
+    let _drop = crate::backend::DbDrop(pg.clone());
     let (base, name) = pg.expect("a PostgreSQL database");
     let admin = sea_orm::Database::connect(format!("{base}/postgres"))
         .await
         .unwrap();
     let c_name = format!("{name}_c");
-    let _drop_c = crate::backend::PgDrop(Some((base.clone(), c_name.clone())));
+    let _drop_c = crate::backend::DbDrop(Some((base.clone(), c_name.clone())));
     admin
         .execute_unprepared(&format!(
             "CREATE DATABASE \"{c_name}\" TEMPLATE template0 LC_CTYPE 'C' LC_COLLATE 'C'"

@@ -1,5 +1,6 @@
-//! A fresh database per test on SQLite (a temporary file) or PostgreSQL (a uniquely named
-//! database under `ORDERDESK_TEST_POSTGRES`, dropped when the test ends, even by a panic).
+//! A fresh database per test on SQLite (a temporary file), PostgreSQL or MariaDB (a uniquely
+//! named database under `ORDERDESK_TEST_POSTGRES` or `ORDERDESK_TEST_MYSQL`, dropped when the
+//! test ends, even by a panic).
 
 #![allow(dead_code)]
 
@@ -13,6 +14,7 @@ use sea_orm::{ConnectionTrait, Database};
 pub enum Backend {
     Sqlite,
     Postgres,
+    Mysql,
 }
 
 /// A migrated, empty database for one test.
@@ -21,26 +23,59 @@ pub struct TestDb {
     pub url: String,
     pub backend: Backend,
     _dir: Option<tempfile::TempDir>,
-    pg: Option<(String, String)>,
+    server: Option<ServerDb>,
 }
+
+/// A server database to drop at the end: the server's base URL and the database's name.
+type ServerDb = (String, String);
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
-fn postgres_base() -> Option<String> {
-    match std::env::var("ORDERDESK_TEST_POSTGRES") {
+/// The base URL of a server backend's tests, from `ORDERDESK_TEST_{POSTGRES,MYSQL}`; `None`
+/// (the test is skipped) when it is not set, a failure when `ORDERDESK_REQUIRE_...=1`.
+fn server_base(backend: Backend) -> Option<String> {
+    let (name, example, server) = match backend {
+        Backend::Postgres => (
+            "POSTGRES",
+            "postgres://postgres@127.0.0.1:5432",
+            "PostgreSQL",
+        ),
+        Backend::Mysql => ("MYSQL", "mysql://root@127.0.0.1:3306", "MariaDB"),
+        Backend::Sqlite => return None,
+    };
+    match std::env::var(format!("ORDERDESK_TEST_{name}")) {
         Ok(url) if !url.trim().is_empty() => Some(url.trim().trim_end_matches('/').to_owned()),
         _ => {
             assert!(
-                std::env::var("ORDERDESK_REQUIRE_POSTGRES").as_deref() != Ok("1"),
-                "ORDERDESK_REQUIRE_POSTGRES=1 but ORDERDESK_TEST_POSTGRES is not set: \
-                 the PostgreSQL tests cannot run"
+                std::env::var(format!("ORDERDESK_REQUIRE_{name}")).as_deref() != Ok("1"),
+                "ORDERDESK_REQUIRE_{name}=1 but ORDERDESK_TEST_{name} is not set: \
+                 the {server} tests cannot run"
             );
-            eprintln!(
-                "skipped on PostgreSQL: set ORDERDESK_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432 \
-                 to run it"
-            );
+            eprintln!("skipped on {server}: set ORDERDESK_TEST_{name}={example} to run it");
             None
         }
+    }
+}
+
+/// A unique name for a test database.
+fn unique_name() -> String {
+    format!(
+        "orderdesk_test_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos()
+    )
+}
+
+/// The server's administrative URL: the `postgres` database, or MariaDB without one.
+fn admin_url(base: &str) -> String {
+    if base.starts_with("mysql:") || base.starts_with("mariadb:") {
+        base.replacen("mariadb:", "mysql:", 1)
+    } else {
+        format!("{base}/postgres")
     }
 }
 
@@ -48,29 +83,26 @@ fn postgres_base() -> Option<String> {
 /// are skipped.
 pub async fn fresh_url(
     backend: Backend,
-) -> Option<(String, Option<tempfile::TempDir>, Option<(String, String)>)> {
+) -> Option<(String, Option<tempfile::TempDir>, Option<ServerDb>)> {
     match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir");
             let url = format!("sqlite://{}", dir.path().join("test.db").display());
             Some((url, Some(dir), None))
         }
-        Backend::Postgres => {
-            let base = postgres_base()?;
-            let name = format!(
-                "orderdesk_test_{}_{}_{}",
-                std::process::id(),
-                COUNTER.fetch_add(1, Ordering::Relaxed),
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap()
-                    .subsec_nanos()
-            );
-            let admin = Database::connect(format!("{base}/postgres"))
+        Backend::Postgres | Backend::Mysql => {
+            let base = server_base(backend)?;
+            let name = unique_name();
+            let admin = Database::connect(admin_url(&base))
                 .await
-                .expect("connect to ORDERDESK_TEST_POSTGRES");
+                .expect("connect to the test server");
+            let create = if backend == Backend::Mysql {
+                format!("CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+            } else {
+                format!("CREATE DATABASE \"{name}\"")
+            };
             admin
-                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .execute_unprepared(&create)
                 .await
                 .expect("create the test database");
             admin.close().await.ok();
@@ -96,30 +128,30 @@ pub async fn setup(backend: Backend) -> Option<TestDb> {
 
 /// A fresh, migrated database with a given pool.
 pub async fn setup_with(backend: Backend, config: ConnectConfig) -> Option<TestDb> {
-    let (url, dir, pg) = fresh_url(backend).await?;
+    let (url, dir, server) = fresh_url(backend).await?;
     let guard = TestDb {
         db: db::connect_with(&url, config).await.expect("connect"),
         url,
         backend,
         _dir: dir,
-        pg,
+        server,
     };
     db::migrate(&guard.db).await.expect("migrate");
     Some(guard)
 }
 
-/// A guard that drops a PostgreSQL test database that was made without a [`TestDb`].
-pub struct PgDrop(pub Option<(String, String)>);
+/// A guard that drops a server test database that was made without a [`TestDb`].
+pub struct DbDrop(pub Option<ServerDb>);
 
-impl Drop for PgDrop {
+impl Drop for DbDrop {
     fn drop(&mut self) {
         if let Some((base, name)) = self.0.take() {
-            drop_pg(base, name);
+            drop_server_db(base, name);
         }
     }
 }
 
-fn drop_pg(base: String, name: String) {
+fn drop_server_db(base: String, name: String) {
     // Drop runs in async tests too: use a thread with its own runtime.
     let _ = std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread()
@@ -127,10 +159,13 @@ fn drop_pg(base: String, name: String) {
             .build()
             .expect("runtime");
         rt.block_on(async {
-            if let Ok(admin) = Database::connect(format!("{base}/postgres")).await {
-                let _ = admin
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                    .await;
+            if let Ok(admin) = Database::connect(admin_url(&base)).await {
+                let drop = if base.starts_with("postgres") {
+                    format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")
+                } else {
+                    format!("DROP DATABASE IF EXISTS `{name}`")
+                };
+                let _ = admin.execute_unprepared(&drop).await;
                 let _ = admin.close().await;
             }
         });
@@ -140,14 +175,14 @@ fn drop_pg(base: String, name: String) {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        if let Some((base, name)) = self.pg.take() {
-            drop_pg(base, name);
+        if let Some((base, name)) = self.server.take() {
+            drop_server_db(base, name);
         }
     }
 }
 
-/// Generates, for each named `async fn name(t: TestDb)`, a test on SQLite and one on
-/// PostgreSQL.
+/// Generates, for each named `async fn name(t: TestDb)`, a test on SQLite, one on PostgreSQL
+/// and one on MariaDB (`mysql`).
 #[macro_export]
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
@@ -166,6 +201,16 @@ macro_rules! on_both_backends {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
                     if let Some(t) = $crate::backend::setup($crate::backend::Backend::Postgres).await {
+                        super::$name(t).await;
+                    }
+                }
+            )*
+        }
+        mod mysql {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(t) = $crate::backend::setup($crate::backend::Backend::Mysql).await {
                         super::$name(t).await;
                     }
                 }

@@ -20,6 +20,11 @@ pub async fn foreign_tables(db: &Db) -> Result<Vec<String>, DbErr> {
              WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' \
              ORDER BY table_name"
         }
+        DbBackend::MySql => {
+            "SELECT table_name FROM information_schema.tables \
+             WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' \
+             ORDER BY table_name"
+        }
         _ => {
             "SELECT name FROM sqlite_master WHERE type = 'table' \
              AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
@@ -61,6 +66,7 @@ pub async fn inspect(db: &Db) -> Result<Inspection, DbErr> {
     let backend = db.backend();
     let version_sql = match backend {
         DbBackend::Postgres => "SHOW server_version",
+        DbBackend::MySql => "SELECT VERSION()",
         _ => "SELECT sqlite_version()",
     };
     let server_version = match db
@@ -73,6 +79,8 @@ pub async fn inspect(db: &Db) -> Result<Inspection, DbErr> {
     };
     let server_version = match backend {
         DbBackend::Postgres => format!("PostgreSQL {server_version}"),
+        // `10.11.19-MariaDB-0+deb12u1` reads `MariaDB 10.11.19-0+deb12u1`.
+        DbBackend::MySql => format!("MariaDB {}", server_version.replacen("-MariaDB", "", 1)),
         _ => format!("SQLite {server_version}"),
     };
     let foreign_tables = foreign_tables(db).await?;
@@ -103,7 +111,10 @@ pub async fn row_counts(db: &Db) -> Result<std::collections::BTreeMap<&'static s
             .conn
             .query_one_raw(sea_orm::Statement::from_string(
                 db.backend(),
-                format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {table}"),
+                format!(
+                    "SELECT CAST(COUNT(*) AS {}) FROM {table}",
+                    crate::service::int_type(db.backend())
+                ),
             ))
             .await?;
         let n = match row {

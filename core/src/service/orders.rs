@@ -24,6 +24,8 @@ mod edit;
 mod events;
 mod lifecycle;
 mod read;
+mod stock;
+mod write;
 
 pub use create::create_order;
 pub(crate) use create::{check_items, check_new_order, insert_order, split_revenue};
@@ -39,6 +41,10 @@ use create::*;
 use events::*;
 #[allow(clippy::wildcard_imports)]
 use read::*;
+#[allow(clippy::wildcard_imports)]
+use stock::*;
+#[allow(clippy::wildcard_imports)]
+use write::*;
 
 /// One line of a new order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,8 +3,8 @@
 
 use sea_orm::{DbBackend, Statement, Value};
 
-/// SQL text under construction, with its values and the backend's placeholders (`?` on SQLite,
-/// `$1`, `$2`, .. on PostgreSQL).
+/// SQL text under construction, with its values and the backend's placeholders (`?` on SQLite
+/// and MySQL, `$1`, `$2`, .. on PostgreSQL).
 pub(crate) struct SqlText {
     backend: DbBackend,
     sql: String,
@@ -36,8 +36,33 @@ impl SqlText {
         }
     }
 
+    /// Ends an `INSERT` into a table keyed by `keys` so that a row already there gets `column`
+    /// added to it: `ON CONFLICT .. DO UPDATE` on SQLite and PostgreSQL, `ON DUPLICATE KEY
+    /// UPDATE` on MySQL.
+    pub(crate) fn on_conflict_add(&mut self, table: &str, keys: &str, column: &str) {
+        if self.backend == DbBackend::MySql {
+            self.push(&format!(
+                " ON DUPLICATE KEY UPDATE {column} = {column} + VALUES({column})"
+            ));
+        } else {
+            self.push(&format!(
+                " ON CONFLICT ({keys}) DO UPDATE SET {column} = {table}.{column} + excluded.{column}"
+            ));
+        }
+    }
+
     pub(crate) fn statement(self) -> Statement {
         Statement::from_sql_and_values(self.backend, self.sql, self.values)
+    }
+}
+
+/// The integer type of `CAST(.. AS ..)` on a backend: `BIGINT`, called `SIGNED` there on
+/// MySQL (where `SUM` of integers gives a DECIMAL, which does not decode as an `i64`).
+pub(crate) fn int_type(backend: DbBackend) -> &'static str {
+    if backend == DbBackend::MySql {
+        "SIGNED"
+    } else {
+        "BIGINT"
     }
 }
 
@@ -50,6 +75,7 @@ mod tests {
         for (backend, want) in [
             (DbBackend::Sqlite, "a = ? AND b = ?"),
             (DbBackend::Postgres, "a = $1 AND b = $2"),
+            (DbBackend::MySql, "a = ? AND b = ?"),
         ] {
             let mut sql = SqlText::new(backend);
             sql.push("a = ");

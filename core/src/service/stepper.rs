@@ -79,6 +79,18 @@ async fn open(db: &Db) -> Result<(Db, Tx, String), Error> {
             .await?
             .and_then(|row| row.try_get_by_index::<String>(0).ok())
             .unwrap_or_else(|| "unknown".to_owned()),
+        DbBackend::MySql => tx
+            .query_one_raw(Statement::from_string(
+                DbBackend::MySql,
+                "SELECT @@tx_isolation",
+            ))
+            .await?
+            .and_then(|row| row.try_get_by_index::<String>(0).ok())
+            // `REPEATABLE-READ` reads as PostgreSQL's `repeatable read` does.
+            .map_or_else(
+                || "unknown".to_owned(),
+                |level| level.replace('-', " ").to_lowercase(),
+            ),
         _ => "serializable (SQLite has a single writer)".to_owned(),
     };
     Ok((connection, tx, isolation))

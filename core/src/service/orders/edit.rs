@@ -163,9 +163,7 @@ async fn product_sales_more(
         sql.bind(*n);
         sql.push(")");
     }
-    sql.push(
-        " ON CONFLICT (product_id, shard) DO UPDATE SET units = product_sales.units + excluded.units",
-    );
+    sql.on_conflict_add("product_sales", "product_id, shard", "units");
     conn.execute_raw(sql.statement()).await?;
     Ok(())
 }

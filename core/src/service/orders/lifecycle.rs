@@ -160,11 +160,15 @@ pub(crate) async fn cancel_in(
     let (from, _) = transition(conn, id, Status::Cancelled, at).await?;
     let detail = load_detail(conn, id).await?;
     // Per product: (units sold, units taken from stock).
+    let int = crate::service::int_type(conn.get_database_backend());
     let taken: Vec<(i64, i64, i64)> = order_item::Entity::find()
         .select_only()
         .column(order_item::Column::ProductId)
-        .column_as(Expr::cust("CAST(SUM(quantity) AS BIGINT)"), "units")
-        .column_as(Expr::cust("CAST(SUM(stock_taken) AS BIGINT)"), "taken")
+        .column_as(Expr::cust(format!("CAST(SUM(quantity) AS {int})")), "units")
+        .column_as(
+            Expr::cust(format!("CAST(SUM(stock_taken) AS {int})")),
+            "taken",
+        )
         .filter(order_item::Column::OrderId.eq(id))
         .group_by(order_item::Column::ProductId)
         .order_by_asc(order_item::Column::ProductId)
@@ -179,14 +183,7 @@ pub(crate) async fn cancel_in(
     let restocked = if give_back.is_empty() {
         Vec::new()
     } else {
-        let update = product::Entity::update_many()
-            .col_expr(
-                product::Column::Stock,
-                Expr::col(product::Column::Stock).add(by_product(&give_back)),
-            )
-            .filter(product::Column::Id.is_in(give_back.iter().map(|(p, _)| *p)))
-            .filter(product::Column::Stock.is_not_null());
-        let given = updated_ids(conn, update).await?;
+        let given = give_back_stock(conn, &give_back).await?;
         give_back
             .into_iter()
             .filter(|(p, _)| given.contains(p))
