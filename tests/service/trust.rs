@@ -326,7 +326,7 @@ async fn filters_fold_case(d: &db::Db, url: &str) {
 
     // Rows as the learning version writes them: no search key.
     let backend = d.backend();
-    let stamp = if backend == sea_orm::DbBackend::Sqlite {
+    let stamp = if backend != sea_orm::DbBackend::Postgres {
         "'2026-11-22 03:24:10.108756'"
     } else {
         "'2026-11-22 03:24:10.108756+00'"

@@ -4,7 +4,7 @@
 
 use chrono::Duration;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, SqlErr};
 
 use super::{Error, finish};
 use crate::db::Db;
@@ -77,21 +77,35 @@ pub async fn claim_key(
             }
             None => {}
         }
-        let inserted = idempotency_key::Entity::insert(idempotency_key::ActiveModel {
+        let insert = idempotency_key::Entity::insert(idempotency_key::ActiveModel {
             scope: Set(scope.to_owned()),
             key: Set(key.to_owned()),
             request_hash: Set(request_hash.to_owned()),
             status: Set(None),
             response: Set(None),
             created_at: Set(now),
-        })
-        .on_conflict(
-            OnConflict::columns([idempotency_key::Column::Scope, idempotency_key::Column::Key])
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_without_returning(&*tx)
-        .await?;
+        });
+        // A request that claimed the key meanwhile wins. MySQL has no DO NOTHING, and its
+        // stand-in (`ON DUPLICATE KEY UPDATE scope = scope`) counts the row it matched as
+        // written, so there the duplicate is refused and the refusal read; a refused statement
+        // leaves a MySQL transaction open, where it would end PostgreSQL's.
+        if db.backend() == sea_orm::DbBackend::MySql {
+            return match insert.exec_without_returning(&*tx).await {
+                Ok(_) => Ok(Claim::Fresh),
+                Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                    Ok(Claim::InFlight)
+                }
+                Err(e) => Err(e.into()),
+            };
+        }
+        let inserted = insert
+            .on_conflict(
+                OnConflict::columns([idempotency_key::Column::Scope, idempotency_key::Column::Key])
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(&*tx)
+            .await?;
         Ok(if inserted == 1 {
             Claim::Fresh
         } else {
