@@ -326,10 +326,10 @@ async fn filters_fold_case(d: &db::Db, url: &str) {
 
     // Rows as the learning version writes them: no search key.
     let backend = d.backend();
-    let stamp = if backend != sea_orm::DbBackend::Postgres {
-        "'2026-11-22 03:24:10.108756'"
-    } else {
+    let stamp = if backend == sea_orm::DbBackend::Postgres {
         "'2026-11-22 03:24:10.108756+00'"
+    } else {
+        "'2026-11-22 03:24:10.108756'"
     };
     let raw = sea_orm::Database::connect(url).await.unwrap();
     for sql in [
