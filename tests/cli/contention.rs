@@ -97,3 +97,8 @@ async fn four_processes_on_sqlite() {
 async fn sixteen_processes_on_postgres() {
     clerks_never_oversell(Backend::Postgres, 16).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixteen_processes_on_mysql() {
+    clerks_never_oversell(Backend::Mysql, 16).await;
+}

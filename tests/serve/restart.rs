@@ -1,5 +1,5 @@
-//! PostgreSQL restarted (a crash: `pg_ctl restart -m immediate`, on a cluster of the test's own)
-//! while 8 clients keep ordering over HTTP. Afterwards every order answered 201 is in the
+//! PostgreSQL or MariaDB restarted (a crash: `pg_ctl restart -m immediate`, or SIGKILL, on a
+//! server of the test's own) while 8 clients keep ordering over HTTP. Afterwards every order answered 201 is in the
 //! database; an order in the database that was not answered 201 can only be one whose answer was
 //! lost (a 503 or a broken connection; counted, never more than those); stock plus units sold is
 //! what it was; and the server answers again without being restarted.
@@ -13,7 +13,7 @@ use serde_json::json;
 use tokio::sync::Mutex;
 
 use crate::Server;
-use crate::cluster::Cluster;
+use crate::cluster::OwnServer;
 use orderdesk::service::{self, NewProduct, NewUser};
 
 const CLIENTS: usize = 8;
@@ -32,10 +32,19 @@ struct Seen {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn orders_survive_a_postgres_restart_under_load() {
-    let Some(cluster) = Cluster::start() else {
+    orders_survive_a_restart_under_load(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn orders_survive_a_mysql_restart_under_load() {
+    orders_survive_a_restart_under_load(true).await;
+}
+
+async fn orders_survive_a_restart_under_load(mysql: bool) {
+    let Some(mut own) = OwnServer::start(mysql) else {
         return;
     };
-    let url = cluster.url("postgres");
+    let url = own.url();
     let db = orderdesk::db::connect(&url).await.unwrap();
     orderdesk::db::migrate(&db).await.unwrap();
     let user = service::create_user(
@@ -108,11 +117,7 @@ async fn orders_survive_a_postgres_restart_under_load() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let before_crash = seen.lock().await.placed.len();
-    let restart = {
-        let cluster = &cluster;
-        move || cluster.pg_ctl(&["restart"])
-    };
-    tokio::task::block_in_place(restart);
+    tokio::task::block_in_place(|| own.restart());
     restarted.store(true, Ordering::SeqCst);
     let deadline = tokio::time::Instant::now() + Duration::from_mins(1);
     while after_restart.load(Ordering::SeqCst) < 100 {

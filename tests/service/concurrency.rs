@@ -71,3 +71,8 @@ async fn racers_never_oversell_on_sqlite() {
 async fn racers_never_oversell_on_postgres() {
     racers_never_oversell(Backend::Postgres).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racers_never_oversell_on_mysql() {
+    racers_never_oversell(Backend::Mysql).await;
+}
