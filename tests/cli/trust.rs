@@ -523,3 +523,45 @@ async fn tables_fit_columns(t: TestDb) {
         "{local} in:\n{text}"
     );
 }
+
+/// MariaDB's connection errors, as a person can act on them: a refused connection (`doctor`,
+/// with `mariadb://` as the scheme, password hidden), a missing database with the statement
+/// that creates it, and a user the server does not let in.
+#[tokio::test]
+async fn mysql_connection_errors_say_what_to_do() {
+    let out = crate::od("mariadb://app:hunter2@127.0.0.1:1/shop")
+        .args(["--json", "doctor"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["url"], "mariadb://app:***@127.0.0.1:1/shop");
+    assert_eq!(report["backend"], "mysql");
+    assert_eq!(
+        report["problems"][0],
+        "connection refused at 127.0.0.1:1 (is the MariaDB server running there?)",
+        "{report}"
+    );
+    assert!(!stdout.contains("hunter2"));
+
+    let Some((url, _dir, server)) = crate::backend::fresh_url(Backend::Mysql).await else {
+        return;
+    };
+    let _drop = DbDrop(server);
+    let missing = format!("{url}_missing");
+    let name = missing.rsplit('/').next().unwrap().to_owned();
+    let err = fails(&missing, &["user", "list"], 1);
+    assert!(
+        err.contains(&format!(
+            "there is no database \"{name}\" on 127.0.0.1:3306"
+        )) && err.contains(&format!("CREATE DATABASE `{name}` CHARACTER SET utf8mb4")),
+        "{err}"
+    );
+    let stranger = url.replacen("mysql://root@", "mysql://nobody_here:pw@", 1);
+    let err = fails(&stranger, &["user", "list"], 1);
+    assert!(
+        err.contains("does not let user \"nobody_here\" in") && !err.contains(":pw@"),
+        "{err}"
+    );
+}

@@ -137,24 +137,27 @@ pub(super) async fn check_mysql_server(conn: &DatabaseConnection, url: &str) -> 
     };
     let (host, port) =
         server_parts(url).map_or_else(|| (String::from("?"), 0), |(host, port, ..)| (host, port));
-    let refuse = |why: &str| {
-        DbErr::Custom(format!(
-            "the server at {host}:{port} is {why}; orderdesk needs MariaDB {}.{} or later \
-             (it writes with INSERT ... RETURNING, which MySQL does not have)",
-            MARIADB_MIN.0, MARIADB_MIN.1
-        ))
-    };
+    match refusal(&version) {
+        Some(why) => Err(DbErr::Custom(format!("the server at {host}:{port} {why}"))),
+        None => Ok(()),
+    }
+}
+
+/// Why a server of this `VERSION()` will not do, or `None` when it will.
+fn refusal(version: &str) -> Option<String> {
+    let needs = format!(
+        "orderdesk needs MariaDB {}.{} or later (it writes with INSERT ... RETURNING, which \
+         MySQL does not have)",
+        MARIADB_MIN.0, MARIADB_MIN.1
+    );
     if !version.contains("MariaDB") {
-        return Err(refuse(&format!("MySQL {version}")));
+        return Some(format!("is MySQL {version}; {needs}"));
     }
     let mut numbers = version
         .split(|c: char| !c.is_ascii_digit())
         .filter_map(|n| n.parse::<u32>().ok());
     let found = (numbers.next().unwrap_or(0), numbers.next().unwrap_or(0));
-    if found < MARIADB_MIN {
-        return Err(refuse(&format!("MariaDB {version}")));
-    }
-    Ok(())
+    (found < MARIADB_MIN).then(|| format!("is MariaDB {version}, too old; {needs}"))
 }
 
 /// What to tell a person whose database could not be opened: the reason alone for the
@@ -164,5 +167,44 @@ pub fn connect_reason(err: &DbErr) -> String {
     match err {
         DbErr::Custom(reason) => reason.clone(),
         other => format!("database error: {other}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refusal;
+
+    #[test]
+    fn mysql_and_old_mariadb_are_refused_naming_the_version() {
+        for (version, refused) in [
+            ("10.11.19-MariaDB-0+deb12u1", None),
+            ("10.5.0-MariaDB", None),
+            ("11.4.2-MariaDB-ubu2404", None),
+            (
+                "8.0.36",
+                Some("is MySQL 8.0.36; orderdesk needs MariaDB 10.5 or later"),
+            ),
+            (
+                "8.4.0-0ubuntu0.24.04.1",
+                Some("is MySQL 8.4.0-0ubuntu0.24.04.1; "),
+            ),
+            (
+                "10.4.32-MariaDB",
+                Some("is MariaDB 10.4.32-MariaDB, too old; "),
+            ),
+        ] {
+            let got = refusal(version);
+            match refused {
+                None => assert_eq!(got, None, "{version}"),
+                Some(start) => {
+                    assert!(
+                        got.as_deref().is_some_and(
+                            |g| g.starts_with(start) && g.contains("INSERT ... RETURNING")
+                        ),
+                        "{version}: {got:?}"
+                    )
+                }
+            }
+        }
     }
 }
