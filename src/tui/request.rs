@@ -40,6 +40,8 @@ pub enum Slot {
     Explain,
     /// The stepper's view from another connection.
     Peek,
+    /// The stepper's second writer.
+    SecondWriter,
     /// The events popup.
     Events,
     /// An order opened for editing.
@@ -99,6 +101,8 @@ pub enum Request {
     StepDecide(Decision),
     /// What another connection (the pool) sees of an order.
     Peek(i64),
+    /// A second writer tries a row the paused transaction may hold locked.
+    SecondWriter(stepper::Row),
     /// The newest events of the outbox.
     Events,
 }
@@ -170,6 +174,7 @@ impl Request {
             Request::IsEmpty => Slot::Start,
             Request::Explain(..) => Slot::Explain,
             Request::Peek(_) => Slot::Peek,
+            Request::SecondWriter(_) => Slot::SecondWriter,
             Request::Events => Slot::Events,
             Request::EditStart(_) => Slot::Editing,
             _ => Slot::Write,
@@ -231,6 +236,8 @@ pub enum Response {
     StepFinished(Result<(Decision, Stepped), Error>),
     /// What another connection sees of an order (`NotFound`: nothing).
     Peeked(i64, Result<OrderDetail, Error>),
+    /// What the second writer met.
+    SecondWriter(stepper::Row, Result<stepper::Contended, Error>),
     /// The newest events.
     Events(Result<Vec<service::OrderEvent>, Error>),
 }
@@ -245,6 +252,7 @@ impl Response {
             Response::Orders(r) => r.is_ok(),
             Response::Order(r) | Response::Peeked(_, r) => r.is_ok(),
             Response::Dashboard(r) => r.is_ok(),
+            Response::SecondWriter(_, r) => r.is_ok(),
             Response::IsEmpty(r) => r.is_ok(),
             Response::Seeded(r) => r.is_ok(),
             Response::UserSaved(r) => r.is_ok(),
@@ -314,6 +322,7 @@ impl Request {
             Request::StepDecide(Decision::Commit) => "commit the paused transaction".to_owned(),
             Request::StepDecide(_) => "roll back the paused transaction".to_owned(),
             Request::Peek(id) => format!("another connection reads order {id}"),
+            Request::SecondWriter(row) => format!("a second writer tries {row}"),
             Request::Events => "list the order events".to_owned(),
         }
     }
@@ -477,6 +486,10 @@ async fn run(db: &Db, request: Request) -> Response {
             Response::Explained(service::explain(db, &sql, values).await)
         }
         Request::Peek(id) => Response::Peeked(id, service::get_order(db, id).await),
+        Request::SecondWriter(row) => {
+            // Boxed: it opens a connection of its own, a large future beside the others.
+            Response::SecondWriter(row, Box::pin(stepper::second_writer(db, row)).await)
+        }
         Request::Events => {
             Response::Events(service::recent_order_events(db, None, Some(200)).await)
         }

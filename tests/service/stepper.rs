@@ -1,7 +1,8 @@
-//! The transaction stepper on a file database and on PostgreSQL: another connection does not
-//! see the paused change, sees it after COMMIT, never after ROLLBACK.
+//! The transaction stepper on a file database, PostgreSQL and MariaDB: another connection does
+//! not see the paused change, sees it after COMMIT, never after ROLLBACK; a second writer waits
+//! for a row the paused transaction holds and is refused, in the database's words.
 
-use orderdesk::service::stepper::{self, Stepped};
+use orderdesk::service::stepper::{self, Contended, Row, SECOND_WRITER_WAIT, Stepped};
 use orderdesk::service::{self, Error, Status};
 
 use crate::backend::TestDb;
@@ -11,6 +12,7 @@ crate::on_both_backends!(
     a_paused_order_is_invisible_until_commit,
     a_rolled_back_order_is_never_seen,
     a_paused_cancel_keeps_the_old_state_until_commit,
+    a_second_writer_waits_for_the_paused_rows_and_is_refused,
 );
 
 async fn a_paused_order_is_invisible_until_commit(t: TestDb) {
@@ -25,9 +27,12 @@ async fn a_paused_order_is_invisible_until_commit(t: TestDb) {
         panic!("{:?}", paused.what)
     };
     let id = order.id;
-    if t.db.backend() == sea_orm::DbBackend::Postgres {
-        assert_eq!(paused.isolation, "read committed");
-    }
+    let isolation = match t.db.backend() {
+        sea_orm::DbBackend::Postgres => "read committed",
+        sea_orm::DbBackend::MySql => "repeatable read",
+        _ => "serializable (SQLite has a single writer)",
+    };
+    assert_eq!(paused.isolation, isolation);
     // The pool is another connection: it sees the last committed state.
     let err = service::get_order(&t.db, id).await.unwrap_err();
     assert!(matches!(err, Error::NotFound { .. }), "{err}");
@@ -87,4 +92,65 @@ async fn a_paused_cancel_keeps_the_old_state_until_commit(t: TestDb) {
         Status::Cancelled
     );
     assert_eq!(stock_of(&t.db, p.id).await, Some(10));
+}
+
+async fn a_second_writer_waits_for_the_paused_rows_and_is_refused(t: TestDb) {
+    let sqlite = t.db.backend() == sea_orm::DbBackend::Sqlite;
+    let u = a_user(&t.db, "ada@example.com").await;
+    let mug = a_product(&t.db, "Mug", 850, Some(10)).await;
+    let tea = a_product(&t.db, "Tea", 100, None).await;
+    let paused = stepper::begin_create_order(&t.db, new_order(u.id, &[(mug.id, 2)]))
+        .await
+        .unwrap();
+    assert_eq!(Row::of(&paused.what), Row::Product(mug.id));
+    let refused = |met: Contended| match met {
+        Contended::Refused(waited, why) => {
+            assert!(waited >= SECOND_WRITER_WAIT, "{waited:?}");
+            why
+        }
+        other @ Contended::WentThrough(_) => panic!("not refused: {other:?}"),
+    };
+    // The paused order took the mug's stock: its row is locked (SQLite: the whole database).
+    let why = refused(
+        stepper::second_writer(&t.db, Row::Product(mug.id))
+            .await
+            .unwrap(),
+    );
+    let words = match t.db.backend() {
+        sea_orm::DbBackend::MySql => "Lock wait timeout exceeded",
+        sea_orm::DbBackend::Postgres => "lock timeout",
+        _ => "database is locked",
+    };
+    assert!(why.contains(words), "{why}");
+    // The tea's stock is not tracked: the order never locked its row.
+    let tea_row = stepper::second_writer(&t.db, Row::Product(tea.id))
+        .await
+        .unwrap();
+    if sqlite {
+        refused(tea_row);
+    } else {
+        assert!(matches!(tea_row, Contended::WentThrough(_)), "{tea_row:?}");
+    }
+    // Once the order commits, the row is free; the second writer wrote nothing.
+    paused.commit().await.unwrap();
+    let after = stepper::second_writer(&t.db, Row::Product(mug.id))
+        .await
+        .unwrap();
+    assert!(matches!(after, Contended::WentThrough(_)), "{after:?}");
+    assert_eq!(stock_of(&t.db, mug.id).await, Some(8));
+
+    // A paused cancel holds its order's row.
+    let o = an_order(&t.db, u.id, &[(tea.id, 1)]).await;
+    let paused = stepper::begin_cancel_order(&t.db, o.id).await.unwrap();
+    assert_eq!(Row::of(&paused.what), Row::Order(o.id));
+    refused(
+        stepper::second_writer(&t.db, Row::Order(o.id))
+            .await
+            .unwrap(),
+    );
+    paused.rollback().await.unwrap();
+    assert_eq!(
+        service::get_order(&t.db, o.id).await.unwrap().order.status,
+        Status::Pending
+    );
 }

@@ -622,6 +622,25 @@ mod stepper {
             peek.starts_with(&format!("order {newest}: pending")),
             "{peek}"
         );
+        // A second writer tries the order's row, which the paused cancel holds, and is
+        // refused in the database's words once its own lock wait runs out.
+        assert!(h.screen().contains("A second writer    w: one tries a row"));
+        h.key(KeyCode::Char('w')).await;
+        let second = h.app.stepper.view.as_ref().unwrap().second.clone().unwrap();
+        let words = match h.db.backend() {
+            sea_orm::DbBackend::MySql => "Lock wait timeout exceeded",
+            sea_orm::DbBackend::Postgres => "canceling statement due to lock timeout",
+            _ => "database is locked",
+        };
+        assert!(
+            second.starts_with("refused after waiting 3.") && second.contains(words),
+            "{second}"
+        );
+        let screen = h.screen();
+        assert!(
+            screen.contains("A second writer    refused after waiting 3."),
+            "{screen}"
+        );
         h.key(KeyCode::Char('y')).await; // commit
         assert_eq!(
             service::get_order(&h.db, newest)

@@ -202,7 +202,7 @@ mod tests {
                             |g| g.starts_with(start) && g.contains("INSERT ... RETURNING")
                         ),
                         "{version}: {got:?}"
-                    )
+                    );
                 }
             }
         }

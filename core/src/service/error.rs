@@ -79,16 +79,38 @@ fn db_reason(err: &DbErr) -> String {
     outage_reason(err).unwrap_or_else(|| format!("database error: {err}"))
 }
 
-/// Whether SQLite gave up waiting for its write lock (`SQLITE_BUSY` and its extended codes, or
-/// `SQLITE_LOCKED`).
-fn is_busy(err: &DbErr) -> bool {
+/// The database's own error inside a `DbErr`, when it is one.
+pub(crate) fn server_error(err: &DbErr) -> Option<&dyn sea_orm::sqlx::error::DatabaseError> {
     let (DbErr::Conn(RuntimeErr::SqlxError(e))
     | DbErr::Exec(RuntimeErr::SqlxError(e))
     | DbErr::Query(RuntimeErr::SqlxError(e))) = err
     else {
-        return false;
+        return None;
     };
-    let sea_orm::sqlx::Error::Database(db) = e.as_ref() else {
+    match e.as_ref() {
+        sea_orm::sqlx::Error::Database(db) => Some(db.as_ref()),
+        _ => None,
+    }
+}
+
+/// Whether a lock wait ran out: SQLite's busy (below), MariaDB's 1205 (`innodb_lock_wait_timeout`)
+/// or PostgreSQL's 55P03 (`lock_timeout`).
+pub(crate) fn is_lock_wait(err: &DbErr) -> bool {
+    is_busy(err)
+        || server_error(err).is_some_and(|db| {
+            db.try_downcast_ref::<sea_orm::sqlx::mysql::MySqlDatabaseError>()
+                .is_some_and(|m| m.number() == 1205)
+                || (db
+                    .try_downcast_ref::<sea_orm::sqlx::postgres::PgDatabaseError>()
+                    .is_some()
+                    && db.code().as_deref() == Some("55P03"))
+        })
+}
+
+/// Whether SQLite gave up waiting for its write lock (`SQLITE_BUSY` and its extended codes, or
+/// `SQLITE_LOCKED`).
+fn is_busy(err: &DbErr) -> bool {
+    let Some(db) = server_error(err) else {
         return false;
     };
     // SQLite's primary result code is the low byte of the extended one.

@@ -140,3 +140,99 @@ async fn begin(db: &Db, step: Step) -> Result<Paused, Error> {
         }
     }
 }
+
+/// How long the stepper's second writer waits for a row lock before it gives up.
+pub const SECOND_WRITER_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// The row a second writer tries to change while a transaction is paused: a row the paused one
+/// may hold locked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Row {
+    /// A product (a placed order locks those whose stock it took).
+    Product(i64),
+    /// An order (a cancel locks it when it changes its status).
+    Order(i64),
+}
+
+impl Row {
+    /// The row to try while `what` is paused: the first line's product of a placed order, the
+    /// order itself of a cancel.
+    #[must_use]
+    pub fn of(what: &Stepped) -> Row {
+        match what {
+            Stepped::Created(o) => Row::Product(o.items.first().map_or(0, |i| i.product_id)),
+            Stepped::Cancelled(c) => Row::Order(c.order.id),
+        }
+    }
+}
+
+impl std::fmt::Display for Row {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Row::Product(id) => write!(f, "product {id}"),
+            Row::Order(id) => write!(f, "order {id}"),
+        }
+    }
+}
+
+/// What the second writer met.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Contended {
+    /// It changed the row (then rolled back): nothing held it, or the lock was let go within
+    /// the wait.
+    WentThrough(std::time::Duration),
+    /// It waited the whole [`SECOND_WRITER_WAIT`] and the database refused it, in its words.
+    Refused(std::time::Duration, String),
+}
+
+/// A second writer, on a connection of its own: tries to change `row` (an UPDATE that sets a
+/// column to itself, in a transaction it rolls back, so it writes nothing) and reports whether
+/// it waited for a lock. It gives up after [`SECOND_WRITER_WAIT`], set in its own session only:
+/// `innodb_lock_wait_timeout` on MariaDB, `lock_timeout` on PostgreSQL, the busy timeout on
+/// SQLite (where the lock is the database's one writer lock, taken at BEGIN IMMEDIATE).
+///
+/// # Errors
+/// A database failure other than the lock wait running out.
+pub async fn second_writer(db: &Db, row: Row) -> Result<Contended, Error> {
+    let connection = db.isolated().await?;
+    let wait = SECOND_WRITER_WAIT;
+    let session = match connection.backend() {
+        DbBackend::MySql => format!("SET SESSION innodb_lock_wait_timeout = {}", wait.as_secs()),
+        DbBackend::Postgres => format!("SET lock_timeout = '{}ms'", wait.as_millis()),
+        _ => format!("PRAGMA busy_timeout = {}", wait.as_millis()),
+    };
+    connection
+        .reader()
+        .execute_raw(Statement::from_string(connection.backend(), session))
+        .await?;
+    let start = std::time::Instant::now();
+    let attempt = async {
+        let tx = connection.begin_write().await?;
+        let (table, column, id) = match row {
+            Row::Product(id) => ("products", "stock", id),
+            Row::Order(id) => ("orders", "status", id),
+        };
+        let mut sql = super::sql_text::SqlText::new(connection.backend());
+        sql.push(&format!(
+            "UPDATE {table} SET {column} = {column} WHERE id = "
+        ));
+        sql.bind(id);
+        tx.execute_raw(sql.statement()).await?;
+        tx.rollback().await
+    }
+    .await;
+    let waited = start.elapsed();
+    let _ = connection.close().await;
+    match attempt {
+        Ok(()) => Ok(Contended::WentThrough(waited)),
+        Err(e) if super::error::is_lock_wait(&e) => {
+            Ok(Contended::Refused(waited, server_words(&e)))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The database's own message in an error, without the driver's wrapping.
+fn server_words(err: &sea_orm::DbErr) -> String {
+    super::error::server_error(err).map_or_else(|| err.to_string(), |db| db.message().to_owned())
+}

@@ -194,6 +194,7 @@ impl App {
                 Err(e) => self.fail(&e),
             },
             Response::Peeked(id, r) => self.stepper.peeked(id, r),
+            Response::SecondWriter(row, r) => self.stepper.second_writer_done(row, r),
             Response::StatusSet(r) => {
                 match r {
                     Ok(o) => self.say(format!("Order {} is now {}.", o.id, o.status)),

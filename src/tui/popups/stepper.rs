@@ -13,14 +13,18 @@ use sea_orm::DbBackend;
 
 use crate::money::format_cents;
 use crate::service::Error;
-use crate::service::stepper::Stepped;
+use crate::service::stepper::{Contended, Row, SECOND_WRITER_WAIT, Stepped};
 use crate::tui::action::{Action, Handled};
 use crate::tui::keymap::{Bindings, bind, ch};
 use crate::tui::request::{Decision, PausedInfo, Request, STEP_TIMEOUT};
 use crate::tui::widgets::{Look, Times};
 
 /// The keys while a transaction is paused (the screen's keys work too).
-pub const BINDINGS: Bindings = &[bind(&[ch('y')], "COMMIT"), bind(&[ch('r')], "ROLLBACK")];
+pub const BINDINGS: Bindings = &[
+    bind(&[ch('y')], "COMMIT"),
+    bind(&[ch('r')], "ROLLBACK"),
+    bind(&[ch('w')], "a second writer tries its row"),
+];
 
 /// Whether orders and cancels are stepped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -52,6 +56,8 @@ pub struct StepView {
     pub since: Instant,
     /// What another connection sees of the order.
     pub peek: Option<String>,
+    /// What a second writer met (`w`), or that it waits.
+    pub second: Option<String>,
     /// `None` while paused; then how it ended.
     pub outcome: Option<String>,
     timeout_asked: bool,
@@ -139,6 +145,15 @@ impl Stepper {
         let decision = match key.code {
             KeyCode::Char('y') => Decision::Commit,
             KeyCode::Char('r') => Decision::Rollback,
+            KeyCode::Char('w') => {
+                let view = self.view.as_mut()?;
+                let row = Row::of(&view.info.what);
+                view.second = Some(format!(
+                    "tries to change {row}: waiting for its lock (gives up after {} s)…",
+                    SECOND_WRITER_WAIT.as_secs()
+                ));
+                return Some(vec![Action::Run(Request::SecondWriter(row))]);
+            }
             _ => return None,
         };
         Some(vec![Action::Run(Request::StepDecide(decision))])
@@ -160,6 +175,7 @@ impl Stepper {
             info,
             since: now,
             peek: None,
+            second: None,
             outcome: None,
             timeout_asked: false,
         });
@@ -205,6 +221,29 @@ impl Stepper {
         };
         if let Some(view) = self.view.as_mut() {
             view.peek = Some(text);
+        }
+    }
+
+    /// What the second writer met on `row`.
+    pub fn second_writer_done(&mut self, row: Row, met: Result<Contended, Error>) {
+        let seconds = |d: std::time::Duration| format!("{:.1} s", d.as_secs_f64());
+        let text = match met {
+            Ok(Contended::WentThrough(waited))
+                if waited < std::time::Duration::from_millis(200) =>
+            {
+                format!("changed {row} at once: the paused transaction holds no lock on it")
+            }
+            Ok(Contended::WentThrough(waited)) => format!(
+                "changed {row} after waiting {}: the lock was let go by COMMIT or ROLLBACK",
+                seconds(waited)
+            ),
+            Ok(Contended::Refused(waited, why)) => {
+                format!("refused after waiting {}: {why}", seconds(waited))
+            }
+            Err(e) => format!("failed: {e}"),
+        };
+        if let Some(view) = self.view.as_mut() {
+            view.second = Some(text);
         }
     }
 
@@ -274,6 +313,15 @@ impl Stepper {
                         "Another connection ",
                         v.peek.clone().unwrap_or_else(|| "asking…".to_owned()),
                     ),
+                    (
+                        "A second writer    ",
+                        // `w` works while the transaction is paused.
+                        match (&v.second, v.paused()) {
+                            (Some(met), _) => met.clone(),
+                            (None, true) => "w: one tries a row of this transaction".to_owned(),
+                            (None, false) => "none tried".to_owned(),
+                        },
+                    ),
                 ] {
                     lines.push(Line::from(vec![
                         Span::styled(label, theme.header()),
@@ -285,6 +333,9 @@ impl Stepper {
         let why = match self.backend {
             DbBackend::Sqlite => {
                 "SQLite: it holds the one write lock; other writes wait 10 s, then fail. Reads see the last commit."
+            }
+            DbBackend::MySql => {
+                "MariaDB (InnoDB): others read the last commit, or their snapshot; a write to a locked row waits innodb_lock_wait_timeout."
             }
             _ => {
                 "PostgreSQL: others read the last committed rows; a write to a locked row waits for COMMIT or ROLLBACK."
