@@ -37,7 +37,7 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame) {
     let body = if app.stepper.shows() {
         let [top, panel] = body.layout(&Layout::vertical([
             Constraint::Fill(1),
-            Constraint::Length(9),
+            Constraint::Length(8),
         ]));
         app.stepper.draw(&look, frame, panel);
         top

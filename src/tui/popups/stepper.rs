@@ -295,14 +295,12 @@ impl Stepper {
                     ),
                 };
                 let state = match &v.outcome {
-                    None if look.times == Times::Masked => {
-                        "waiting (rolls back by itself after 60 s)".to_owned()
-                    }
+                    None if look.times == Times::Masked => "rolls back after 60 s".to_owned(),
                     None => {
                         let left = look.now.map_or(STEP_TIMEOUT, |now| {
                             STEP_TIMEOUT.saturating_sub(now.duration_since(v.since))
                         });
-                        format!("waiting; rolls back by itself in {} s", left.as_secs())
+                        format!("rolls back in {} s", left.as_secs())
                     }
                     Some(outcome) => outcome.clone(),
                 };
@@ -332,14 +330,12 @@ impl Stepper {
         }
         let why = match self.backend {
             DbBackend::Sqlite => {
-                "SQLite: it holds the one write lock; other writes wait 10 s, then fail. Reads see the last commit."
+                "SQLite: it holds the file's one write lock; reads see the last commit."
             }
             DbBackend::MySql => {
-                "MariaDB (InnoDB): others read the last commit, or their snapshot; a write to a locked row waits innodb_lock_wait_timeout."
+                "InnoDB: reads see the last commit or their snapshot; writers of its rows wait."
             }
-            _ => {
-                "PostgreSQL: others read the last committed rows; a write to a locked row waits for COMMIT or ROLLBACK."
-            }
+            _ => "PostgreSQL: reads see the last commit; writers of its rows wait for it.",
         };
         lines.push(Line::styled(why, theme.dim()));
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
