@@ -4,7 +4,7 @@
 use crate::backend::TestDb;
 use crate::{json, od};
 
-crate::on_both_backends!(every_bad_input_is_refused_with_its_field_and_writes_nothing);
+crate::on_every_backend!(every_bad_input_is_refused_with_its_field_and_writes_nothing);
 
 fn totals(url: &str) -> [u64; 3] {
     [

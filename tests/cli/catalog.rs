@@ -3,7 +3,7 @@
 use crate::backend::TestDb;
 use crate::{fails, json, ok, total};
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     user_commands,
     product_commands,
     bad_product_input_is_refused

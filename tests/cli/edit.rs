@@ -4,7 +4,7 @@
 use crate::backend::TestDb;
 use crate::{fails, id, json, ok};
 
-crate::on_both_backends!(order_edit_replaces_the_lines_of_a_pending_order);
+crate::on_every_backend!(order_edit_replaces_the_lines_of_a_pending_order);
 
 async fn order_edit_replaces_the_lines_of_a_pending_order(t: TestDb) {
     let url = &t.url;

@@ -5,7 +5,7 @@ use serde_json::Value;
 use crate::backend::TestDb;
 use crate::{fails, id, json, ok, total};
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     order_commands,
     order_refusals_write_nothing,
     seed_stats_and_migrate,

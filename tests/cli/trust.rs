@@ -5,7 +5,7 @@ use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
 use crate::backend::{Backend, DbDrop, TestDb};
 use crate::{add_product, add_user, fails, id, json, total};
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     point_4_three_lines_of_one_product_are_summed_in_the_refusal,
     point_5_unknown_and_negative_ids_are_refused_everywhere,
     point_10_doctor_says_which_database_and_what_is_in_it,

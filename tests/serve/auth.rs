@@ -15,7 +15,7 @@ use orderdesk::serve::Options;
 use orderdesk::serve::auth::{Jwt, KeySource};
 use orderdesk::service::{self, Access};
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     an_open_api_closes_once_a_token_exists,
     tokens_refused_and_allowed,
     a_jwt_is_checked_for_signature_issuer_audience_expiry_and_scope,

@@ -16,7 +16,7 @@ use crate::Api;
 use crate::backend::TestDb;
 use orderdesk::service::{self, Access};
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     the_postman_collection_runs_green_on_the_demo_data,
     the_http_file_runs_on_the_demo_data,
 );

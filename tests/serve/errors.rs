@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use crate::Api;
 use crate::backend::TestDb;
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     a_bad_request_gets_its_own_4xx_and_writes_nothing,
     refusals_of_the_service_name_the_field,
 );

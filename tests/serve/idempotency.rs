@@ -10,7 +10,7 @@ use tokio::sync::Barrier;
 use crate::backend::TestDb;
 use crate::{Api, Server};
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     a_retry_gets_the_first_answer_and_writes_nothing,
     twenty_concurrent_retries_place_one_order,
 );

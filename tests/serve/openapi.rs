@@ -9,7 +9,7 @@ use crate::Api;
 use crate::backend::TestDb;
 use crate::contract::DOCUMENT;
 
-crate::on_both_backends!(the_document_lists_exactly_the_routers_routes_and_methods);
+crate::on_every_backend!(the_document_lists_exactly_the_routers_routes_and_methods);
 
 const METHODS: [Method; 5] = [
     Method::GET,

@@ -10,7 +10,7 @@ use tokio::sync::Barrier;
 use crate::backend::TestDb;
 use crate::{Api, Server};
 
-crate::on_both_backends!(thirty_two_clients_race_for_fifty_units);
+crate::on_every_backend!(thirty_two_clients_race_for_fifty_units);
 
 async fn thirty_two_clients_race_for_fifty_units(t: TestDb) {
     let api = Arc::new(Api::start(t).await);

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use crate::Api;
 use crate::backend::TestDb;
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     the_learning_versions_four_operations_over_http,
     users_and_products_are_listed_shown_changed_and_deleted,
     an_orders_status_moves_along_its_lifecycle_and_cancel_gives_stock_back,

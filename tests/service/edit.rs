@@ -6,7 +6,7 @@ use orderdesk::service::{self, Error, NewOrderItem, Status};
 use crate::backend::TestDb;
 use crate::{a_product, a_user, counts, new_order, stock_of};
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     an_edit_moves_stock_by_the_difference_and_a_cancel_then_gives_back_what_is_held,
     an_edit_that_is_refused_writes_nothing,
     random_creates_edits_and_cancels_keep_stock_and_figures_true,

@@ -5,7 +5,7 @@ use orderdesk::service::{self, Error, NewOrder, OrderQuery, ProductChanges, Stat
 use crate::backend::TestDb;
 use crate::{a_product, a_user, an_order, counts, new_order, stock_of};
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     create_order_matches_the_contract,
     price_is_captured_at_purchase,
     out_of_stock_is_refused_and_nothing_written,

@@ -8,7 +8,7 @@ use orderdesk::service::{self, ListQuery, OrderQuery, Status};
 use crate::backend::TestDb;
 use crate::{a_product, a_user, an_order, counts};
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     demo_seed_is_deterministic_and_complete,
     seeds_refuse_a_database_with_orders,
     scale_seed_writes_consistent_rows,

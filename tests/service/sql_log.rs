@@ -8,7 +8,7 @@ use orderdesk::sql_log::{self, Kind, SqlLog};
 use crate::backend::TestDb;
 use crate::{a_product, a_user, an_order, counts, new_order};
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     create_order_is_one_band_from_begin_to_commit,
     a_refused_order_is_rolled_back,
     lazy_list_orders_is_flagged_and_eager_is_not,

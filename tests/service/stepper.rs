@@ -8,7 +8,7 @@ use orderdesk::service::{self, Error, Status};
 use crate::backend::TestDb;
 use crate::{a_product, a_user, an_order, counts, new_order, stock_of};
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     a_paused_order_is_invisible_until_commit,
     a_rolled_back_order_is_never_seen,
     a_paused_cancel_keeps_the_old_state_until_commit,

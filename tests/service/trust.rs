@@ -13,7 +13,7 @@ use sea_orm::{ConnectionTrait, Statement};
 use crate::backend::TestDb;
 use crate::{a_product, a_user, an_order, counts, new_order, stock_of};
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     point_1_cancel_gives_back_what_the_order_took_not_its_quantity,
     point_2_an_order_total_is_bounded_below_2_pow_53,
     point_2_stats_never_overflow_whatever_was_accepted,

@@ -7,7 +7,7 @@ use orderdesk::service::{
 use crate::backend::TestDb;
 use crate::{a_product, a_user, an_order, counts};
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     create_user_matches_the_contract,
     duplicate_email_is_refused_case_insensitively,
     bad_user_input_is_refused_and_nothing_written,

@@ -184,7 +184,7 @@ impl Drop for TestDb {
 /// Generates, for each named `async fn name(t: TestDb)`, a test on SQLite, one on PostgreSQL
 /// and one on MariaDB (`mysql`).
 #[macro_export]
-macro_rules! on_both_backends {
+macro_rules! on_every_backend {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
             $(

@@ -10,7 +10,7 @@ use orderdesk::tui::screens::Screen;
 use crate::Harness;
 use crate::backend::TestDb;
 
-crate::on_both_backends!(
+crate::on_every_backend!(
     a_two_line_order_in_fifteen_keys,
     a_refused_order_keeps_the_form_with_the_reason_on_the_line,
     a_line_over_the_stock_shows_how_many_units_short,
@@ -487,7 +487,7 @@ mod stepper {
     use orderdesk::service::Error;
     use orderdesk::tui::request::STEP_TIMEOUT;
 
-    crate::on_both_backends!(
+    crate::on_every_backend!(
         a_stepped_order_is_seen_by_another_connection_only_after_commit,
         a_stepped_order_rolled_back_or_timed_out_is_never_seen,
         a_stepped_cancel_keeps_the_old_state_until_commit,
@@ -662,7 +662,7 @@ mod stepper {
 mod form_fields {
     use super::*;
 
-    crate::on_both_backends!(every_bad_form_field_is_refused_beside_it_and_writes_nothing);
+    crate::on_every_backend!(every_bad_form_field_is_refused_beside_it_and_writes_nothing);
 
     /// (screen key, field values, the field that must show the error, the start of the error)
     type Case = (char, [&'static str; 3], usize, &'static str);
