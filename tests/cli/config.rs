@@ -161,11 +161,14 @@ fn unreachable_databases_fail_without_showing_the_password() {
     );
     assert!(!err.contains("hunter2"), "{err}");
     let out = bare()
-        .args(["--database-url", "mysql://x/y", "user", "list"])
+        .args(["--database-url", "redis://x/y", "user", "list"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("expected sqlite:PATH or postgres://"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("expected sqlite:PATH, postgres://... or mysql://... (mariadb://...)")
+    );
 }
 
 #[test]
