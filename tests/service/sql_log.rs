@@ -12,7 +12,41 @@ crate::on_every_backend!(
     create_order_is_one_band_from_begin_to_commit,
     a_refused_order_is_rolled_back,
     lazy_list_orders_is_flagged_and_eager_is_not,
+    a_logged_select_is_explained_and_a_write_is_not,
 );
+
+/// Enter on a statement of the SQL log: the plan of a SELECT in the backend's own form (with its
+/// values bound), and a write refused without running it.
+async fn a_logged_select_is_explained_and_a_write_is_not(t: TestDb) {
+    let u = a_user(&t.db, "ada@example.com").await;
+    let mug = a_product(&t.db, "Mug", 850, None).await;
+    an_order(&t.db, u.id, &[(mug.id, 1)]).await;
+    let log = SqlLog::attach(&t.db, sql_log::CAPACITY);
+    service::list_orders(&t.db, u.id).await.unwrap();
+    let entry = log.entries().into_iter().next().expect("the list's SELECT");
+    let plan = service::explain(&t.db, &entry.sql, entry.values.clone())
+        .await
+        .unwrap()
+        .join("\n");
+    // Each backend's own form: MariaDB's JSON, PostgreSQL's costed nodes, SQLite's steps.
+    let planned = match t.db.backend() {
+        sea_orm::DbBackend::MySql => {
+            plan.contains("\"query_block\"") && plan.contains("\"table_name\"")
+        }
+        sea_orm::DbBackend::Postgres => plan.contains("cost="),
+        _ => plan.contains("SEARCH") || plan.contains("SCAN"),
+    };
+    assert!(planned, "{plan}");
+    let before = counts(&t.db).await;
+    let err = service::explain(&t.db, "DELETE FROM orders", None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Validation { field, .. } if field == "statement"),
+        "{err}"
+    );
+    assert_eq!(counts(&t.db).await, before);
+}
 
 async fn create_order_is_one_band_from_begin_to_commit(t: TestDb) {
     let u = a_user(&t.db, "ada@example.com").await;
