@@ -72,6 +72,35 @@ pub enum Command {
         #[arg(long)]
         follow: bool,
     },
+    /// Deliver the order events outbox to RabbitMQ: every event not yet published, in order, as
+    /// a persistent message on a durable topic exchange, then new ones as they commit; each
+    /// marked published once the broker confirms it (at least once). One relay per database
+    /// publishes; a second waits and takes over. Ctrl-C or SIGTERM stops it after the batch
+    Relay {
+        #[command(flatten)]
+        broker: BrokerArgs,
+        /// The most events one batch carries
+        #[arg(long, value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+        batch: u64,
+        /// Milliseconds between two looks at an empty outbox
+        #[arg(long, value_name = "MS", default_value_t = 100, value_parser = clap::value_parser!(u64).range(10..=60_000))]
+        poll_ms: u64,
+    },
+    /// Print the messages the relay publishes, one JSON line each, acknowledging each once
+    /// printed and dropping a message id seen before (the relay delivers at least once);
+    /// Ctrl-C stops it. Needs no database
+    Consume {
+        #[command(flatten)]
+        broker: BrokerArgs,
+        /// A durable queue of this name, kept when consume stops [default: a queue of its own,
+        /// deleted when it stops]
+        #[arg(long, value_name = "NAME")]
+        queue: Option<String>,
+        /// A routing pattern to bind the queue with (`order.*`, `order.cancelled`, `#`);
+        /// repeat for more
+        #[arg(long = "bind", value_name = "PATTERN", default_value = "order.*")]
+        binds: Vec<String>,
+    },
     /// Run workload W1 (../shared/bench) through the service layer and print its JSON lines;
     /// on a fresh temporary SQLite file unless --database-url is given (never `DATABASE_URL`)
     Bench {
@@ -441,4 +470,21 @@ pub enum OrderCommand {
         #[arg(allow_negative_numbers = true)]
         id: i64,
     },
+}
+
+/// Where the relay's messages go: the broker and the exchange.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BrokerArgs {
+    /// The broker (AMQP 0-9-1, such as RabbitMQ)
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "ORDERDESK_AMQP_URL",
+        hide_env_values = true,
+        default_value = crate::relay::DEFAULT_AMQP
+    )]
+    pub amqp: String,
+    /// The topic exchange (declared durable when missing)
+    #[arg(long, value_name = "NAME", default_value = crate::relay::DEFAULT_EXCHANGE)]
+    pub exchange: String,
 }

@@ -5,6 +5,7 @@ mod admin;
 mod order;
 mod output;
 mod product;
+mod relay;
 mod token;
 mod user;
 
@@ -165,6 +166,14 @@ pub async fn run(cli: Cli, command: Command) -> Result<()> {
     if let Command::Doctor = command {
         return admin::doctor(cli.database_url.as_deref(), cli.json).await;
     }
+    if let Command::Consume {
+        broker,
+        queue,
+        binds,
+    } = command
+    {
+        return relay::consume(broker, queue, binds).await;
+    }
     if let Command::Openapi = command {
         return emit(&crate::serve::openapi::JSON);
     }
@@ -211,6 +220,12 @@ pub async fn run(cli: Cli, command: Command) -> Result<()> {
                     Command::Order(cmd) => order::run(&db, &out, cmd).await,
                     Command::Stats { recount } => admin::stats(&db, &out, recount).await,
                     Command::Events { order, follow } => order::events(&db, order, follow).await,
+                    Command::Relay {
+                        broker,
+                        batch,
+                        poll_ms,
+                    // Boxed: the relay's loop over the broker is a large future.
+                    } => Box::pin(relay::relay(&db, broker, batch, poll_ms)).await,
                     Command::Token(cmd) => token::run(&db, &out, cmd).await,
                     Command::Serve {
                         bind,
@@ -230,6 +245,7 @@ pub async fn run(cli: Cli, command: Command) -> Result<()> {
                     } => admin::stress(&db, user, product, seed).await,
                     Command::Migrate { .. }
                     | Command::Openapi
+                    | Command::Consume { .. }
                     | Command::Doctor
                     | Command::Completions { .. }
                     | Command::Bench { .. } => {

@@ -10,6 +10,7 @@ pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod relay;
 pub mod serve;
 pub mod tui;
 

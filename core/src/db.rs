@@ -16,11 +16,13 @@ use sea_orm::{
 };
 
 mod connect_errors;
+mod lock;
 mod record;
 mod startup;
 
 pub use connect_errors::{MARIADB_MIN, connect_reason};
 use connect_errors::{check_mysql_server, explain_connect, probe_server, server_parts};
+pub use lock::HeldLock;
 use record::set_tx;
 pub use record::{Action, Listener, Recorder, SqlEvent, current_action, current_tx, in_action};
 pub use sea_orm::DbBackend as Backend;

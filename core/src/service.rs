@@ -4,15 +4,17 @@
 //! checks up. Every error names the field it is about and says why.
 //!
 //! One way of exporting: each topic is a private module whose operations and types are
-//! re-exported here (`service::create_order`, `service::Status`). Three are public modules
+//! re-exported here (`service::create_order`, `service::Status`). Five are public modules
 //! instead, because their names read only with the module's: `validate` (`validate::price`),
-//! `stepper` (`stepper::begin_cancel_order`), `seed` (`seed::seed_demo`) and `idempotency`
-//! (`idempotency::claim_key`); nothing is exported both ways.
+//! `stepper` (`stepper::begin_cancel_order`), `seed` (`seed::seed_demo`), `idempotency`
+//! (`idempotency::claim_key`) and `outbox` (`outbox::unpublished_events`); nothing is exported
+//! both ways.
 
 mod error;
 mod explain;
 pub mod idempotency;
 mod orders;
+pub mod outbox;
 mod products;
 mod search;
 pub mod seed;

@@ -11,6 +11,7 @@ mod m20261202_000005_stock_taken_and_order_stats;
 mod m20261202_000006_search_keys;
 mod m20261202_000007_idempotency_keys;
 mod m20261203_000008_api_tokens;
+mod m20261203_000009_event_publishing;
 mod steps;
 
 pub use m20261202_000005_stock_taken_and_order_stats::{
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000006_search_keys::Migration),
             Box::new(m20261202_000007_idempotency_keys::Migration),
             Box::new(m20261203_000008_api_tokens::Migration),
+            Box::new(m20261203_000009_event_publishing::Migration),
         ]
     }
 }

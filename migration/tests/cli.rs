@@ -31,6 +31,7 @@ fn up_then_status_lists_every_migration_applied_and_down_reverts_the_last() {
         "m20261202_000006_search_keys",
         "m20261202_000007_idempotency_keys",
         "m20261203_000008_api_tokens",
+        "m20261203_000009_event_publishing",
     ];
     for (step, state) in [(None, "Pending"), (Some("up"), "Applied")] {
         if let Some(step) = step {
@@ -48,8 +49,8 @@ fn up_then_status_lists_every_migration_applied_and_down_reverts_the_last() {
     assert!(ok, "{text}");
     let (_, text) = migration(&url, &["status"]);
     assert!(
-        text.contains("Migration 'm20261203_000008_api_tokens'... Pending")
-            && text.contains("Migration 'm20261202_000007_idempotency_keys'... Applied"),
+        text.contains("Migration 'm20261203_000009_event_publishing'... Pending")
+            && text.contains("Migration 'm20261203_000008_api_tokens'... Applied"),
         "{text}"
     );
 }

@@ -1,4 +1,4 @@
-//! Service tests: every body runs on SQLite (a temporary file) and on PostgreSQL.
+//! Service tests: every body runs on SQLite (a temporary file), PostgreSQL and MariaDB.
 
 #[path = "../support/backend.rs"]
 mod backend;

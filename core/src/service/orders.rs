@@ -30,6 +30,7 @@ mod write;
 pub use create::create_order;
 pub(crate) use create::{check_items, check_new_order, insert_order, split_revenue};
 pub use edit::edit_order;
+pub(crate) use events::to_event;
 pub use events::{list_order_events, recent_order_events};
 pub(crate) use lifecycle::{cancel_in, change_status};
 pub use lifecycle::{cancel_order, set_order_status};

@@ -80,7 +80,7 @@ pub async fn recent_order_events(
         .collect())
 }
 
-pub(super) fn to_event(e: order_event::Model) -> OrderEvent {
+pub(crate) fn to_event(e: order_event::Model) -> OrderEvent {
     OrderEvent {
         id: e.id,
         order_id: e.order_id,
