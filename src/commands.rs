@@ -224,7 +224,7 @@ pub async fn run(cli: Cli, command: Command) -> Result<()> {
                         broker,
                         batch,
                         poll_ms,
-                    // Boxed: the relay's loop over the broker is a large future.
+                        // Boxed: the relay's loop over the broker is a large future.
                     } => Box::pin(relay::relay(&db, broker, batch, poll_ms)).await,
                     Command::Token(cmd) => token::run(&db, &out, cmd).await,
                     Command::Serve {

@@ -29,7 +29,7 @@ pub const DEFAULT_EXCHANGE: &str = "orderdesk.events";
 pub const LOCK: &str = "relay";
 /// How often a relay that waits for the lock asks again.
 pub const LOCK_RETRY: Duration = Duration::from_secs(1);
-/// How long a broker may take to accept a connection.
+/// How long a broker may take to accept a connection, or to confirm a batch.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The first wait before connecting again; it doubles up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_millis(250);
@@ -282,7 +282,10 @@ async fn publish(
         confirms.push((event.id, confirm));
     }
     for (id, confirm) in confirms {
-        let confirmation = confirm.await.map_err(|e| e.to_string())?;
+        let confirmation = tokio::time::timeout(CONNECT_TIMEOUT, confirm)
+            .await
+            .map_err(|_| format!("no confirm within {} s", CONNECT_TIMEOUT.as_secs()))?
+            .map_err(|e| e.to_string())?;
         if !confirmation.is_ack() {
             return Err(format!("the broker did not take event {id}"));
         }

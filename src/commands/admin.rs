@@ -53,6 +53,17 @@ pub(super) async fn doctor(flag: Option<&str>, json_out: bool) -> Result<()> {
                     }
                     _ => None,
                 };
+                // The relay, once its marker is there (migration 9).
+                let relay = match &inspected {
+                    Ok(found)
+                        if found.migrations.iter().any(|(name, applied)| {
+                            *applied && name.ends_with("_event_publishing")
+                        }) =>
+                    {
+                        super::relay::state(&conn).await
+                    }
+                    _ => None,
+                };
                 let _ = conn.close().await;
                 match inspected {
                     Err(e) => problems.push(service::Error::Db(e).reason()),
@@ -82,6 +93,9 @@ pub(super) async fn doctor(flag: Option<&str>, json_out: bool) -> Result<()> {
                             report.insert("rows".into(), json!(counts));
                         }
                     }
+                }
+                if let Some(relay) = relay {
+                    report.insert("relay".into(), relay);
                 }
                 if let Some(tokens) = tokens {
                     let revoked = tokens.iter().filter(|t| t.revoked_at.is_some()).count();
@@ -116,6 +130,7 @@ pub(super) async fn doctor(flag: Option<&str>, json_out: bool) -> Result<()> {
                     "{} active, {} revoked: serve needs a token",
                     t["active"], t["revoked"]
                 ),
+                ("relay", r) => super::relay::said(r),
                 (_, serde_json::Value::Object(counts)) => counts
                     .iter()
                     .map(|(table, n)| format!("{table} {n}"))

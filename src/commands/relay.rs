@@ -59,3 +59,37 @@ pub(super) async fn consume(
     ));
     Ok(())
 }
+
+/// What `doctor` says of the relay: the events not yet published, the oldest of them, and
+/// whether a relay holds the database's relay lock (asked by trying to take it, and letting it
+/// go at once). `None` when the outbox cannot be read.
+pub(super) async fn state(db: &Db) -> Option<serde_json::Value> {
+    let lag = crate::service::outbox::relay_lag(db).await.ok()?;
+    let running = match db.try_lock(relay::LOCK).await {
+        Ok(Some(_free)) => Some(false),
+        Ok(None) => Some(true),
+        Err(_) => None,
+    };
+    Some(serde_json::json!({
+        "unpublished": lag.unpublished,
+        "oldest_unpublished": lag.oldest,
+        "lag_seconds": lag.oldest.map(|at| (db.now() - at).num_milliseconds() as f64 / 1000.0),
+        "running": running,
+    }))
+}
+
+/// The relay's state in a line of `doctor`'s text.
+pub(super) fn said(state: &serde_json::Value) -> String {
+    let running = match state["running"].as_bool() {
+        Some(true) => "a relay holds the lock",
+        Some(false) => "no relay runs (`orderdesk relay` publishes the events)",
+        None => "whether a relay runs is unknown",
+    };
+    match state["lag_seconds"].as_f64() {
+        Some(lag) => format!(
+            "{} event(s) not yet published, the oldest {lag:.1} s old; {running}",
+            state["unpublished"]
+        ),
+        None => format!("every event published; {running}"),
+    }
+}

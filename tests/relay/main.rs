@@ -9,4 +9,5 @@ mod backend;
 mod amqp;
 
 mod delivery;
+mod faults;
 mod takeover;

@@ -15,18 +15,24 @@ use crate::backend::TestDb;
 crate::on_every_backend!(a_killed_relay_is_replaced_and_no_event_is_lost);
 
 /// A relay process and the lines of its stderr.
-struct Relay {
-    child: Child,
+pub struct Relay {
+    pub child: Child,
     said: Arc<Mutex<Vec<String>>>,
 }
 
 impl Relay {
     fn start(url: &str, names: &Names) -> Relay {
+        Relay::start_with(url, names, &[])
+    }
+
+    /// A relay with more options.
+    pub fn start_with(url: &str, names: &Names, more: &[&str]) -> Relay {
         let mut child = Command::new(env!("CARGO_BIN_EXE_orderdesk"))
             .env_remove("DATABASE_URL")
             .env_remove("ORDERDESK_DATABASE_URL")
             .args(["--database-url", url, "relay", "--poll-ms", "20"])
             .args(["--amqp", &names.broker, "--exchange", &names.exchange])
+            .args(more)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -46,7 +52,7 @@ impl Relay {
     }
 
     /// Waits, with a deadline, until the relay has said something containing `what`.
-    fn wait_for(&self, what: &str, within: Duration) {
+    pub fn wait_for(&self, what: &str, within: Duration) {
         let deadline = Instant::now() + within;
         while !self.said.lock().unwrap().iter().any(|l| l.contains(what)) {
             assert!(
@@ -114,13 +120,21 @@ async fn a_killed_relay_is_replaced_and_no_event_is_lost(t: TestDb) {
     .unwrap();
 
     let consumer = Consumer::start(&names, &["#"], usize::MAX).await;
+    place(db, user.id, mug.id, 3).await;
+    let relay = doctor(&t.url);
+    assert_eq!(
+        (&relay["unpublished"], &relay["running"]),
+        (&serde_json::json!(3), &serde_json::json!(false)),
+        "{relay}"
+    );
 
     let mut first = Relay::start(&t.url, &names);
     first.wait_for("holds the relay lock", Duration::from_secs(20));
     let second = Relay::start(&t.url, &names);
     second.wait_for("waiting to take over", Duration::from_secs(20));
+    assert_eq!(doctor(&t.url)["running"], true);
 
-    place(db, user.id, mug.id, 100).await;
+    place(db, user.id, mug.id, 97).await;
     consumer.wait_for(100).await;
     assert!(
         !second.said("holds the relay lock"),
@@ -156,9 +170,27 @@ async fn a_killed_relay_is_replaced_and_no_event_is_lost(t: TestDb) {
     let code = second.child.wait().unwrap();
     assert!(code.success(), "{code:?}");
     second.wait_for("relay: stopped", Duration::from_secs(5));
+    let relay = doctor(&t.url);
+    assert_eq!(
+        (&relay["unpublished"], &relay["running"]),
+        (&serde_json::json!(0), &serde_json::json!(false)),
+        "{relay}"
+    );
     let said = second.said.lock().unwrap().join("\n");
     assert!(
         !said.contains("guest:guest"),
         "no password on stderr: {said}"
     );
+}
+
+/// `doctor --json`'s view of the relay.
+fn doctor(url: &str) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_orderdesk"))
+        .env_remove("DATABASE_URL")
+        .env_remove("ORDERDESK_DATABASE_URL")
+        .args(["--database-url", url, "--json", "doctor"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    report["relay"].clone()
 }
