@@ -238,8 +238,8 @@ pub enum Response {
     Peeked(i64, Result<OrderDetail, Error>),
     /// What the second writer met.
     SecondWriter(stepper::Row, Result<stepper::Contended, Error>),
-    /// The newest events.
-    Events(Result<Vec<service::OrderEvent>, Error>),
+    /// The newest events, each with whether it was published, and the relay's lag.
+    Events(Result<(Vec<service::outbox::Delivery>, service::outbox::Lag), Error>),
 }
 
 impl Response {
@@ -490,9 +490,7 @@ async fn run(db: &Db, request: Request) -> Response {
             // Boxed: it opens a connection of its own, a large future beside the others.
             Response::SecondWriter(row, Box::pin(stepper::second_writer(db, row)).await)
         }
-        Request::Events => {
-            Response::Events(service::recent_order_events(db, None, Some(200)).await)
-        }
+        Request::Events => Response::Events(service::outbox::recent_deliveries(db, 200).await),
         Request::StepCreateOrder(..) | Request::StepCancel(_) | Request::StepDecide(_) => {
             unreachable!("handled by execute")
         }

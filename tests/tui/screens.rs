@@ -196,6 +196,30 @@ async fn the_events_outbox_popup() {
     );
     app.key(KeyCode::Esc).await;
     assert!(app.app.overlays.is_empty());
+
+    // What the relay published shows as sent, and the title says how many are left.
+    let newest: Vec<i64> = orderdesk::service::recent_order_events(&app.db, None, Some(3))
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    orderdesk::service::outbox::mark_published(&app.db, &newest[1..])
+        .await
+        .unwrap();
+    app.key(KeyCode::Char('v')).await;
+    let screen = app.screen();
+    let sent: Vec<&str> = screen
+        .lines()
+        .skip(3)
+        .take(3)
+        .map(|l| l.split('│').nth(1).unwrap().trim_end())
+        .collect();
+    assert!(
+        sent[0].ends_with('·') && sent[1].ends_with('✓') && sent[2].ends_with('✓'),
+        "{screen}"
+    );
+    assert!(screen.contains("· 97 not published (oldest "), "{screen}");
 }
 
 /// Trust issue, point 10: the header names the open database (backend and file, or host and

@@ -109,3 +109,38 @@ pub async fn relay_lag(db: &Db) -> Result<Lag, Error> {
         oldest,
     })
 }
+
+/// An event of the outbox and when the broker confirmed it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    /// The event, as `orderdesk events` prints it.
+    pub event: OrderEvent,
+    /// When the relay had it confirmed (`None`: not yet).
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+/// The newest `limit` events, newest first, each with whether it was published, and the relay's
+/// lag: what the TUI's events view shows. Three statements.
+///
+/// # Errors
+/// Validation (`limit` 1..=[`MAX_BATCH`]) or a database failure.
+pub async fn recent_deliveries(db: &Db, limit: u64) -> Result<(Vec<Delivery>, Lag), Error> {
+    if !(1..=MAX_BATCH).contains(&limit) {
+        return Err(Error::invalid(
+            "limit",
+            format!("must be 1..={MAX_BATCH} (got {limit})"),
+        ));
+    }
+    let rows = order_event::Entity::find()
+        .order_by_desc(order_event::Column::Id)
+        .limit(limit)
+        .all(db.reader())
+        .await?
+        .into_iter()
+        .map(|e| Delivery {
+            published_at: e.published_at,
+            event: super::orders::to_event(e),
+        })
+        .collect();
+    Ok((rows, relay_lag(db).await?))
+}

@@ -186,9 +186,10 @@ impl App {
                 }
             },
             Response::Events(r) => match r {
-                Ok(rows) => {
+                Ok((rows, lag)) => {
                     if let Some(Overlay::Events(e)) = self.overlays.last_mut() {
                         e.rows = Some(rows);
+                        e.lag = Some(lag);
                     }
                 }
                 Err(e) => self.fail(&e),

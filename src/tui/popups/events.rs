@@ -1,4 +1,5 @@
-//! The `order_events` outbox, newest first, with the selected event's payload.
+//! The `order_events` outbox, newest first, with the selected event's payload, whether the relay
+//! has published each event, and how far behind it is.
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
@@ -6,7 +7,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row};
 
-use crate::service::OrderEvent;
+use crate::service::outbox::{Delivery, Lag};
 use crate::tui::action::{Action, Handled};
 use crate::tui::keymap::{Bindings, DOWN, ESC, UP, bind, ch};
 use crate::tui::widgets::{ListView, Look, draw_table, loading, popup, right};
@@ -20,8 +21,10 @@ pub const BINDINGS: Bindings = &[
 /// The events popup.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Events {
-    /// The newest events, once loaded.
-    pub rows: Option<Vec<OrderEvent>>,
+    /// The newest events, once loaded, each with when it was published.
+    pub rows: Option<Vec<Delivery>>,
+    /// The relay's lag, once loaded.
+    pub lag: Option<Lag>,
     /// The selected one.
     pub selected: usize,
 }
@@ -44,27 +47,41 @@ impl Events {
     /// Draws the list and the payload.
     pub fn draw(&self, look: &Look, frame: &mut Frame, area: Rect) {
         let theme = look.theme;
-        let inner = popup(
-            "Order events (the outbox), newest first",
-            theme,
-            frame,
-            area,
-        );
+        let title = match self.lag {
+            Some(Lag { unpublished: 0, .. }) => {
+                "Order events (the outbox), newest first · every one published".to_owned()
+            }
+            Some(Lag {
+                unpublished,
+                oldest: Some(oldest),
+            }) => format!(
+                "Order events, newest first · {unpublished} not published (oldest {})",
+                look.zone.format(&oldest, "%m-%d %H:%M")
+            ),
+            _ => "Order events (the outbox), newest first".to_owned(),
+        };
+        let inner = popup(&title, theme, frame, area);
         let Some(rows) = &self.rows else {
             loading(theme, frame, inner);
             return;
         };
         let [list, payload] = inner.layout(&Layout::horizontal([
-            Constraint::Length(46),
+            Constraint::Length(51),
             Constraint::Fill(1),
         ]));
         let table_rows = rows
             .iter()
-            .map(|e| {
+            .map(|d| {
+                let e = &d.event;
                 Row::new(vec![
                     right(e.order_id.to_string()),
                     Cell::from(e.event_type.trim_start_matches("order_").to_owned()),
                     Cell::from(look.zone.format(&e.created_at, "%m-%d %H:%M")),
+                    Cell::from(if d.published_at.is_some() {
+                        "✓"
+                    } else {
+                        "·"
+                    }),
                 ])
             })
             .collect();
@@ -74,11 +91,12 @@ impl Events {
             theme,
             ListView {
                 block: Block::new(),
-                header: &["order", "event", "when"],
+                header: &["order", "event", "when", "sent"],
                 widths: &[
                     Constraint::Length(6),
                     Constraint::Length(14),
                     Constraint::Length(11),
+                    Constraint::Length(4),
                 ],
                 rows: table_rows,
                 selected: Some(self.selected),
@@ -87,7 +105,7 @@ impl Events {
         );
         let text = rows
             .get(self.selected)
-            .map(|e| serde_json::to_string_pretty(&e.payload).unwrap_or_default())
+            .map(|d| serde_json::to_string_pretty(&d.event.payload).unwrap_or_default())
             .unwrap_or_default();
         frame.render_widget(
             Paragraph::new(text).block(
