@@ -191,11 +191,13 @@ pub async fn run(cli: Cli, command: Command) -> Result<()> {
     let db = open(cli.database_url.as_deref(), pool).await?;
     let out = Output { json: cli.json };
     let label = std::env::args().skip(1).collect::<Vec<_>>().join(" ");
+    // What `--echo` printed, for its closing summary.
+    let echoed = std::sync::Mutex::new(None);
     let result = db::in_action(label, async {
         match command {
             Command::Migrate { action, yes } => {
                 if cli.echo {
-                    crate::sql_log::echo_to_stderr(&db);
+                    *echoed.lock().unwrap() = Some(crate::sql_log::echo_to_stderr(&db));
                 }
                 admin::migrate(&db, &out, action, yes).await
             }
@@ -210,7 +212,9 @@ pub async fn run(cli: Cli, command: Command) -> Result<()> {
                 // server's statements come under the request that sent them.
                 match (&other, cli.echo) {
                     (Command::Serve { .. }, true) => crate::sql_log::echo_actions_to_stderr(&db),
-                    (_, true) => crate::sql_log::echo_to_stderr(&db),
+                    (_, true) => {
+                        *echoed.lock().unwrap() = Some(crate::sql_log::echo_to_stderr(&db));
+                    }
                     (_, false) => {}
                 }
                 match other {
@@ -256,6 +260,12 @@ pub async fn run(cli: Cli, command: Command) -> Result<()> {
         }
     })
     .await;
+    if let Some(log) = echoed
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    {
+        eprintln!("{}", crate::sql_log::echo_summary(&log.entries()));
+    }
     let _ = db.close().await;
     result
 }

@@ -13,7 +13,7 @@ use crate::db::{self, Action, Db, SqlEvent};
 
 mod echo;
 
-pub use echo::{echo_actions_to_stderr, echo_line, echo_to_stderr};
+pub use echo::{echo_actions_to_stderr, echo_line, echo_summary, echo_to_stderr};
 
 /// What kind of round trip an entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,11 +154,7 @@ impl SqlLog {
     /// Starts logging everything `db` sends, keeping the last `capacity` entries.
     #[must_use]
     pub fn attach(db: &Db, capacity: usize) -> Arc<SqlLog> {
-        let log = Arc::new(SqlLog {
-            backend: db.backend(),
-            capacity: capacity.max(1),
-            inner: Mutex::new(Inner::default()),
-        });
+        let log = SqlLog::detached(db.backend(), capacity);
         let sink = Arc::downgrade(&log);
         db.recorder()
             .set_listener(Some(Arc::new(move |event: &SqlEvent<'_>| {
@@ -167,6 +163,21 @@ impl SqlLog {
                 }
             })));
         log
+    }
+
+    /// A log that no recorder feeds: the caller hands it events with [`SqlLog::record`].
+    #[must_use]
+    pub fn detached(backend: DbBackend, capacity: usize) -> Arc<SqlLog> {
+        Arc::new(SqlLog {
+            backend,
+            capacity: capacity.max(1),
+            inner: Mutex::new(Inner::default()),
+        })
+    }
+
+    /// Adds an event, as a recorder's listener does.
+    pub fn record(&self, event: &SqlEvent<'_>) {
+        self.push(event);
     }
 
     /// The backend the statements were written for.

@@ -351,7 +351,15 @@ async fn echo_events_and_lazy(t: TestDb) {
         .unwrap();
     assert!(out.status.success());
     let err = String::from_utf8(out.stderr).unwrap();
-    let lines: Vec<&str> = err.lines().filter(|l| !l.starts_with('[')).collect();
+    let mut lines: Vec<&str> = err.lines().filter(|l| !l.starts_with('[')).collect();
+    // The last line sums it up: the statements, BEGIN and COMMIT included, and their time.
+    let writes = if url.starts_with("mysql") { 5 } else { 1 };
+    let summary = lines.pop().unwrap();
+    assert!(
+        summary.starts_with(&format!("-- {} statement(s), ", 4 + writes))
+            && summary.ends_with(" ms"),
+        "{err}"
+    );
     let begin = if url.starts_with("sqlite") {
         "BEGIN IMMEDIATE"
     } else {
@@ -361,7 +369,6 @@ async fn echo_events_and_lazy(t: TestDb) {
     assert_eq!(lines.last(), Some(&"COMMIT"), "{err}");
     // BEGIN, SELECT the products, UPDATE the stock, the INSERTs in one round trip (five
     // statements on MariaDB), COMMIT.
-    let writes = if url.starts_with("mysql") { 5 } else { 1 };
     assert_eq!(lines.len(), 4 + writes, "{err}");
     assert!(
         err.contains("INSERT INTO orders") && err.contains("INSERT INTO order_items"),
@@ -411,13 +418,22 @@ async fn echo_events_and_lazy(t: TestDb) {
         }
         let out = crate::od(url).args(&args).output().unwrap();
         assert!(out.status.success());
-        String::from_utf8(out.stderr)
-            .unwrap()
-            .lines()
-            .filter(|l| l.starts_with("SELECT"))
-            .count()
+        let err = String::from_utf8(out.stderr).unwrap();
+        let n = err.lines().filter(|l| l.starts_with("SELECT")).count();
+        (n, err.lines().last().unwrap().to_owned())
     };
-    assert_eq!((selects(false), selects(true)), (2, 1 + 5));
+    let ((eager, eager_said), (lazy, lazy_said)) = (selects(false), selects(true));
+    assert_eq!((eager, lazy), (2, 1 + 5));
+    // The N+1 warning the SQL log screen shows, in --echo's last line.
+    assert!(
+        eager_said.starts_with("-- 2 statement(s), ") && !eager_said.contains("N+1"),
+        "{eager_said}"
+    );
+    assert!(
+        lazy_said.starts_with("-- 6 statement(s), ")
+            && lazy_said.ends_with("; ⚠ likely N+1: the same SELECT 5 times"),
+        "{lazy_said}"
+    );
 
     let out = ok(url, &["events"]);
     let events: Vec<Value> = out

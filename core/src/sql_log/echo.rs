@@ -6,16 +6,40 @@ use std::time::Duration;
 
 use sea_orm::{DbBackend, Statement, Values};
 
+use std::fmt::Write as _;
+
+use super::{Entry, SqlLog};
 use crate::db::{self, Db, SqlEvent};
 
 /// Writes every event to stderr as `SQLAlchemy`'s `echo=True` does: the statement, then its
-/// values and time on the next line.
-pub fn echo_to_stderr(db: &Db) {
+/// values and time on the next line. Returns the log of what it printed, for
+/// [`echo_summary`] at the end.
+pub fn echo_to_stderr(db: &Db) -> Arc<SqlLog> {
+    let log = SqlLog::detached(db.backend(), super::CAPACITY);
+    let kept = log.clone();
     db.recorder()
-        .set_listener(Some(Arc::new(|event: &SqlEvent<'_>| {
+        .set_listener(Some(Arc::new(move |event: &SqlEvent<'_>| {
             let line = echo_line(event);
             eprintln!("{line}");
+            kept.record(event);
         })));
+    log
+}
+
+/// The line `--echo` ends a command with: its statements (BEGIN and COMMIT included) and their
+/// time, and the likely N+1 the SQL log screen would flag.
+#[must_use]
+pub fn echo_summary(entries: &[Entry]) -> String {
+    let elapsed: Duration = entries.iter().map(|e| e.elapsed).sum();
+    let mut line = format!(
+        "-- {} statement(s), {:.3} ms",
+        entries.len(),
+        elapsed.as_secs_f64() * 1e3
+    );
+    if let Some((_, n)) = super::n_plus_one(entries) {
+        let _ = write!(line, "; ⚠ likely N+1: the same SELECT {n} times");
+    }
+    line
 }
 
 /// Like [`echo_to_stderr`], with a line naming the action (`── POST /orders (request 7)`) each
