@@ -27,6 +27,12 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub echo: bool,
 
+    /// Write the command's SQL to FILE when it ends, as an annotated SQL file for a handout:
+    /// values written in, actions and transactions as comments, replayable with sqlite3, psql
+    /// or mariadb on the database's starting state
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_sql: Option<std::path::PathBuf>,
+
     /// What to do; without one, orderdesk opens its terminal UI
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -196,9 +196,7 @@ pub async fn run(cli: Cli, command: Command) -> Result<()> {
     let result = db::in_action(label, async {
         match command {
             Command::Migrate { action, yes } => {
-                if cli.echo {
-                    *echoed.lock().unwrap() = Some(crate::sql_log::echo_to_stderr(&db));
-                }
+                *echoed.lock().unwrap() = watch_sql(&db, cli.echo, cli.log_sql.is_some());
                 admin::migrate(&db, &out, action, yes).await
             }
             other => {
@@ -212,10 +210,9 @@ pub async fn run(cli: Cli, command: Command) -> Result<()> {
                 // server's statements come under the request that sent them.
                 match (&other, cli.echo) {
                     (Command::Serve { .. }, true) => crate::sql_log::echo_actions_to_stderr(&db),
-                    (_, true) => {
-                        *echoed.lock().unwrap() = Some(crate::sql_log::echo_to_stderr(&db));
+                    (_, echo) => {
+                        *echoed.lock().unwrap() = watch_sql(&db, echo, cli.log_sql.is_some());
                     }
-                    (_, false) => {}
                 }
                 match other {
                     Command::Seed(args) => admin::seed(&db, &out, args).await,
@@ -260,14 +257,40 @@ pub async fn run(cli: Cli, command: Command) -> Result<()> {
         }
     })
     .await;
+    let mut result = result;
     if let Some(log) = echoed
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
     {
-        eprintln!("{}", crate::sql_log::echo_summary(&log.entries()));
+        let entries = log.entries();
+        if cli.echo {
+            eprintln!("{}", crate::sql_log::echo_summary(&entries));
+        }
+        if let Some(file) = &cli.log_sql {
+            let text = crate::sql_log::annotated_sql(&entries, db.backend());
+            if let Err(e) = std::fs::write(file, text) {
+                let failed = CommandError::Failed(format!("--log-sql {}: {e}", file.display()));
+                result = result.and(Err(failed));
+            }
+        }
     }
     let _ = db.close().await;
     result
+}
+
+/// What `--echo` and `--log-sql` need: the statements on stderr as they go (echo), and kept
+/// for the summary line and the file. `None` when neither is asked for.
+fn watch_sql(db: &Db, echo: bool, keep: bool) -> Option<std::sync::Arc<crate::sql_log::SqlLog>> {
+    if echo {
+        Some(crate::sql_log::echo_to_stderr(db))
+    } else if keep {
+        Some(crate::sql_log::SqlLog::attach(
+            db,
+            crate::sql_log::COMMAND_CAPACITY,
+        ))
+    } else {
+        None
+    }
 }
 
 /// How big a pool a command opens.

@@ -12,8 +12,10 @@ use sea_orm::{DbBackend, Statement, Values};
 use crate::db::{self, Action, Db, SqlEvent};
 
 mod echo;
+mod handout;
 
 pub use echo::{echo_actions_to_stderr, echo_line, echo_summary, echo_to_stderr};
+pub use handout::annotated_sql;
 
 /// What kind of round trip an entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,6 +151,10 @@ struct Inner {
 
 /// How many entries the log keeps by default.
 pub const CAPACITY: usize = 2_000;
+
+/// How many round trips a command keeps for `--echo`'s summary and `--log-sql`'s file (the
+/// newest): a handout, not an archive.
+pub const COMMAND_CAPACITY: usize = 100_000;
 
 impl SqlLog {
     /// Starts logging everything `db` sends, keeping the last `capacity` entries.

@@ -10,6 +10,7 @@ mod config;
 mod contention;
 mod crash;
 mod edit;
+mod handout;
 mod orders;
 mod readme;
 mod serve;

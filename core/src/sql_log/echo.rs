@@ -15,7 +15,7 @@ use crate::db::{self, Db, SqlEvent};
 /// values and time on the next line. Returns the log of what it printed, for
 /// [`echo_summary`] at the end.
 pub fn echo_to_stderr(db: &Db) -> Arc<SqlLog> {
-    let log = SqlLog::detached(db.backend(), super::CAPACITY);
+    let log = SqlLog::detached(db.backend(), super::COMMAND_CAPACITY);
     let kept = log.clone();
     db.recorder()
         .set_listener(Some(Arc::new(move |event: &SqlEvent<'_>| {
