@@ -98,6 +98,7 @@ pub async fn run(args: BenchArgs) -> Result<bool, String> {
         &url,
         ConnectConfig {
             max_connections: args.pool,
+            ..ConnectConfig::default()
         },
     )
     .await

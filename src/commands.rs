@@ -314,7 +314,10 @@ async fn open(flag: Option<&str>, pool: Pool) -> Result<Db> {
             crate::serve::POOL_SERVER
         })),
     };
-    let config = db::ConnectConfig { max_connections };
+    let config = db::ConnectConfig {
+        max_connections,
+        ..db::ConnectConfig::default()
+    };
     db::connect_with(&url.url, config).await.map_err(|e| {
         CommandError::Failed(format!(
             "cannot open the database {}: {}",

@@ -47,6 +47,10 @@ pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 pub struct ConnectConfig {
     /// The pool size; `None` picks 2 (on SQLite, beside its one writer connection).
     pub max_connections: Option<u32>,
+    /// A connection held for as long as the process needs it (one holding a lock): never
+    /// closed for being idle or old, as a pool otherwise does after 10 and 30 minutes, which
+    /// would end the session and let its lock go.
+    pub held: bool,
 }
 
 /// A connection pool with its statement recorder and clock: what every service call takes.
@@ -186,10 +190,24 @@ impl Db {
     /// # Errors
     /// When the database cannot be reached.
     pub async fn isolated(&self) -> Result<Db, DbErr> {
+        self.own_connection(false).await
+    }
+
+    /// Like [`Db::isolated`], for a connection that holds a lock for as long as the process
+    /// lives: the pool never closes it for being idle or old.
+    ///
+    /// # Errors
+    /// When the database cannot be reached.
+    pub async fn held(&self) -> Result<Db, DbErr> {
+        self.own_connection(true).await
+    }
+
+    async fn own_connection(&self, held: bool) -> Result<Db, DbErr> {
         let conn = open_pool(
             &self.url,
             ConnectConfig {
                 max_connections: Some(1),
+                held,
             },
         )
         .await?;
@@ -363,6 +381,7 @@ pub async fn connect_with(url: &str, config: ConnectConfig) -> Result<Db, DbErr>
             url,
             ConnectConfig {
                 max_connections: Some(1),
+                held: false,
             },
         )
         .await?;
@@ -434,6 +453,11 @@ async fn open_pool(url: &str, config: ConnectConfig) -> Result<DatabaseConnectio
         // server process for every statement: with 10 (sqlx's default) list_orders ran at
         // 1,400 calls/s here, with 2 at 2,500.
         options.max_connections(config.max_connections.unwrap_or(2));
+        if config.held {
+            options
+                .idle_timeout(None::<Duration>)
+                .max_lifetime(None::<Duration>);
+        }
     } else if is_mysql_url(url) {
         // As on PostgreSQL. Every session runs in UTC, so that DATETIME columns hold UTC and
         // the server's UTC_TIMESTAMP() defaults agree with the times orderdesk writes: the one
@@ -442,6 +466,11 @@ async fn open_pool(url: &str, config: ConnectConfig) -> Result<DatabaseConnectio
             .test_before_acquire_if_idle_for(PING_IF_IDLE_FOR)
             .max_connections(config.max_connections.unwrap_or(2))
             .map_sqlx_mysql_opts(|opts| opts.timezone(Some("+00:00".to_owned())));
+        if config.held {
+            options
+                .idle_timeout(None::<Duration>)
+                .max_lifetime(None::<Duration>);
+        }
     } else {
         return Err(DbErr::Custom(
             "database URL: expected sqlite:PATH, postgres://... or mysql://... (mariadb://...)"

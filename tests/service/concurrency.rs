@@ -18,6 +18,7 @@ async fn racers_never_oversell(backend: Backend) {
         backend,
         ConnectConfig {
             max_connections: Some(RACERS as u32),
+            ..ConnectConfig::default()
         },
     )
     .await

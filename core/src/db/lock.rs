@@ -45,7 +45,7 @@ impl Db {
             }
             _ => return self.try_lock_file(name),
         };
-        let holder = self.isolated().await?;
+        let holder = self.held().await?;
         let got = holder
             .reader()
             .query_one_raw(Statement::from_sql_and_values(backend, sql, [name.into()]))
