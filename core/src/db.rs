@@ -8,7 +8,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, SubsecRound, Utc};
-use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
@@ -26,7 +25,10 @@ pub use lock::HeldLock;
 use record::set_tx;
 pub use record::{Action, Listener, Recorder, SqlEvent, current_action, current_tx, in_action};
 pub use sea_orm::DbBackend as Backend;
-pub use startup::{Inspection, StartError, foreign_tables, inspect, migrate_on_start, row_counts};
+pub use startup::{
+    Inspection, StartError, analyze, foreign_tables, inspect, migrate, migrate_down, migrate_fresh,
+    migrate_on_start, migration_status, row_counts,
+};
 
 /// How long a SQLite connection waits for the writer lock before giving up.
 pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -489,64 +491,4 @@ pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
     SqliteConnectOptions::from_str(url)
         .ok()
         .map(|o| o.get_filename().to_path_buf())
-}
-
-/// Refreshes the planner's statistics (`ANALYZE`, on MariaDB `ANALYZE TABLE` of the tables
-/// orders are read from), as the benchmark does between its phases.
-///
-/// # Errors
-/// A database failure.
-pub async fn analyze(db: &Db) -> Result<(), DbErr> {
-    use sea_orm::ConnectionTrait as _;
-    let sql = if db.backend() == DbBackend::MySql {
-        "ANALYZE TABLE users, products, orders, order_items, order_events"
-    } else {
-        "ANALYZE"
-    };
-    // MariaDB answers ANALYZE TABLE with a result set (a row per table): read it.
-    db.conn
-        .query_all_raw(sea_orm::Statement::from_string(db.backend(), sql))
-        .await
-        .map(|_| ())
-}
-
-/// Applies every pending migration.
-///
-/// # Errors
-/// When a migration fails.
-pub async fn migrate(db: &Db) -> Result<(), DbErr> {
-    Migrator::up(&db.conn, None).await
-}
-
-/// Rolls back the last `steps` migrations (all of them with `None`).
-///
-/// # Errors
-/// When a migration's `down` fails.
-pub async fn migrate_down(db: &Db, steps: Option<u32>) -> Result<(), DbErr> {
-    Migrator::down(&db.conn, steps).await
-}
-
-/// Drops orderdesk's tables through every migration's `down`, then applies them again: an
-/// empty schema whose ids start at 1. Tables that are not orderdesk's are left alone.
-///
-/// # Errors
-/// When a migration fails.
-pub async fn migrate_fresh(db: &Db) -> Result<(), DbErr> {
-    Migrator::reset(&db.conn).await?;
-    Migrator::up(&db.conn, None).await
-}
-
-/// Each migration's name and whether it has been applied, in order; reading it creates nothing.
-///
-/// # Errors
-/// When the migration table cannot be read.
-pub async fn migration_status(db: &Db) -> Result<Vec<(String, bool)>, DbErr> {
-    Ok(Migrator::get_migration_with_status_read_only(&db.conn)
-        .await?
-        .into_iter()
-        .map(|m| {
-            let applied = m.status() == migration::MigrationStatus::Applied;
-            (m.name().to_owned(), applied)
-        })
-        .collect())
 }

@@ -2,19 +2,21 @@
 //! service layer. Requests run on tokio, away from key handling and drawing.
 
 use std::fmt::Write as _;
-use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use tokio::sync::oneshot;
 
 use crate::db::Db;
+
+mod step;
 use crate::service::seed::{self, SeedReport};
 use crate::service::stepper::{self, Stepped};
 use crate::service::{
     self, CancelOrder, Error, ListQuery, NewOrder, NewOrderItem, NewProduct, NewUser, Order,
     OrderDetail, OrderQuery, Product, ProductChanges, Stats, Status, User, UserChanges, UserRow,
 };
+use step::step;
 
 /// What the UI part that asked will do with the answer; a newer request for the same slot makes
 /// an older answer stale.
@@ -370,54 +372,6 @@ pub async fn execute(env: &Env, request: Request) -> Response {
         }
         request => crate::db::in_action(label, run(&env.db, request)).await,
     }
-}
-
-/// Runs `begin` in a task of its own that keeps the transaction open (one action, one band in
-/// the SQL log, BEGIN to COMMIT), answers once it is paused, then waits for a decision or
-/// [`STEP_TIMEOUT`].
-async fn step<F>(env: &Env, label: String, begin: F) -> Response
-where
-    F: Future<Output = Result<stepper::Paused, Error>> + Send + 'static,
-{
-    if env.holder().is_some() {
-        return Response::StepPaused(Err(Error::invalid(
-            "transaction",
-            "a transaction is already paused: y commits it, r rolls it back",
-        )));
-    }
-    let (paused_tx, paused_rx) = oneshot::channel();
-    let (decide, decision) = oneshot::channel::<Decision>();
-    let (done_tx, done) = oneshot::channel();
-    *env.holder() = Some(Holder { decide, done });
-    tokio::spawn(crate::db::in_action(label, async move {
-        let paused = match begin.await {
-            Ok(p) => p,
-            Err(e) => {
-                let _ = paused_tx.send(Err(e));
-                return;
-            }
-        };
-        let _ = paused_tx.send(Ok(PausedInfo {
-            what: paused.what.clone(),
-            isolation: paused.isolation.clone(),
-        }));
-        let decision = match tokio::time::timeout(STEP_TIMEOUT, decision).await {
-            Ok(Ok(d)) => d,
-            _ => Decision::TimedOut,
-        };
-        let result = match decision {
-            Decision::Commit => paused.commit().await,
-            _ => paused.rollback().await,
-        };
-        let _ = done_tx.send(result.map(|s| (decision, s)));
-    }));
-    let answer = paused_rx
-        .await
-        .unwrap_or_else(|_| Err(Error::invalid("transaction", "the stepper stopped")));
-    if answer.is_err() {
-        env.holder().take();
-    }
-    Response::StepPaused(answer)
 }
 
 async fn run(db: &Db, request: Request) -> Response {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use orderdesk::relay::{self, RelayOptions};
-use orderdesk::service::{self, NewOrder, NewOrderItem, NewProduct, NewUser, Status, outbox};
+use orderdesk::service::{self, Status, outbox};
 
 use crate::amqp::{Consumer, Names};
 use crate::backend::TestDb;
@@ -19,40 +19,12 @@ async fn every_event_arrives_once_in_order_per_order(t: TestDb) {
         return;
     };
     let db = &t.db;
-    let user = service::create_user(
-        db,
-        NewUser {
-            email: "ada@example.com".into(),
-            full_name: "Ada".into(),
-        },
-    )
-    .await
-    .unwrap();
-    let mug = service::create_product(
-        db,
-        NewProduct {
-            name: "Mug".into(),
-            price_cents: 850,
-            stock: Some(1_000_000),
-        },
-    )
-    .await
-    .unwrap();
+    let (user, mug) = crate::shop(db, Some(1_000_000)).await;
     let mut ids = Vec::with_capacity(ORDERS);
     for i in 0..ORDERS {
-        let order = service::create_order(
-            db,
-            NewOrder {
-                user_id: user.id,
-                status: Status::Pending,
-                items: vec![NewOrderItem {
-                    product_id: mug.id,
-                    quantity: 1 + (i as i64 % 3),
-                }],
-            },
-        )
-        .await
-        .unwrap();
+        let order = service::create_order(db, crate::mugs(user, mug, 1 + (i as i64 % 3)))
+            .await
+            .unwrap();
         ids.push(order.id);
     }
     for (i, id) in ids.iter().enumerate() {

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use orderdesk::relay::{self, RelayOptions};
-use orderdesk::service::{self, NewOrder, NewOrderItem, NewProduct, NewUser, Status, outbox};
+use orderdesk::service::{self, outbox};
 use tokio::io::copy_bidirectional;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
@@ -20,40 +20,6 @@ crate::on_every_backend!(
     a_broker_outage_loses_nothing,
 );
 
-async fn shop(db: &orderdesk::db::Db) -> (i64, i64) {
-    let user = service::create_user(
-        db,
-        NewUser {
-            email: "ada@example.com".into(),
-            full_name: "Ada".into(),
-        },
-    )
-    .await
-    .unwrap();
-    let mug = service::create_product(
-        db,
-        NewProduct {
-            name: "Mug".into(),
-            price_cents: 850,
-            stock: None,
-        },
-    )
-    .await
-    .unwrap();
-    (user.id, mug.id)
-}
-
-fn one_mug(user: i64, product: i64) -> NewOrder {
-    NewOrder {
-        user_id: user,
-        status: Status::Pending,
-        items: vec![NewOrderItem {
-            product_id: product,
-            quantity: 1,
-        }],
-    }
-}
-
 const ORDERS: usize = 2_000;
 const WRITERS: usize = 8;
 const KILLS: usize = 20;
@@ -63,14 +29,14 @@ async fn a_relay_killed_20_times_loses_nothing(t: TestDb) {
     let Some(names) = Names::new() else {
         return;
     };
-    let (user, mug) = shop(&t.db).await;
+    let (user, mug) = crate::shop(&t.db, None).await;
     let consumer = Consumer::start(&names, &["#"], usize::MAX).await;
     let writers: Vec<_> = (0..WRITERS)
         .map(|_| {
             let db = t.db.clone();
             tokio::spawn(async move {
                 for _ in 0..ORDERS / WRITERS {
-                    service::create_order(&db, one_mug(user, mug))
+                    service::create_order(&db, crate::mugs(user, mug, 1))
                         .await
                         .unwrap();
                 }
@@ -91,7 +57,7 @@ async fn a_relay_killed_20_times_loses_nothing(t: TestDb) {
     }
     let last = Relay::start_with(&t.url, &names, &["--batch", &BATCH.to_string()]);
     consumer.wait_for(ORDERS).await;
-    let lag = wait_for_empty_outbox(&t.db).await;
+    let lag = crate::wait_for_empty_outbox(&t.db).await;
     assert_eq!(lag, 0);
     drop(last);
     let events = consumer.events();
@@ -114,18 +80,6 @@ async fn a_relay_killed_20_times_loses_nothing(t: TestDb) {
         "{} repeats for {KILLS} kills of batches of {BATCH}",
         consumed.duplicates
     );
-}
-
-/// Waits until the relay has marked every event, and returns what is left (0).
-async fn wait_for_empty_outbox(db: &orderdesk::db::Db) -> i64 {
-    let deadline = tokio::time::Instant::now() + Duration::from_mins(1);
-    loop {
-        let lag = outbox::relay_lag(db).await.unwrap().unpublished;
-        if lag == 0 || tokio::time::Instant::now() > deadline {
-            return lag;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 /// A TCP proxy to the broker that the test cuts (every connection closed, new ones refused)
@@ -186,7 +140,7 @@ async fn a_broker_outage_loses_nothing(t: TestDb) {
     let Some(names) = Names::new() else {
         return;
     };
-    let (user, mug) = shop(&t.db).await;
+    let (user, mug) = crate::shop(&t.db, None).await;
     let consumer = Consumer::start(&names, &["#"], usize::MAX).await;
     let proxy = Proxy::start(&names.broker).await;
     let said = Arc::new(Mutex::new(Vec::<String>::new()));
@@ -205,7 +159,7 @@ async fn a_broker_outage_loses_nothing(t: TestDb) {
         })
     };
     for _ in 0..200 {
-        service::create_order(&t.db, one_mug(user, mug))
+        service::create_order(&t.db, crate::mugs(user, mug, 1))
             .await
             .unwrap();
     }
@@ -214,7 +168,7 @@ async fn a_broker_outage_loses_nothing(t: TestDb) {
     // The broker goes away for the relay; orders go on.
     let _ = proxy.up.send(false);
     for _ in 0..300 {
-        service::create_order(&t.db, one_mug(user, mug))
+        service::create_order(&t.db, crate::mugs(user, mug, 1))
             .await
             .unwrap();
     }
@@ -237,7 +191,7 @@ async fn a_broker_outage_loses_nothing(t: TestDb) {
     // It comes back: the relay catches up.
     let _ = proxy.up.send(true);
     consumer.wait_for(500).await;
-    assert_eq!(wait_for_empty_outbox(&t.db).await, 0);
+    assert_eq!(crate::wait_for_empty_outbox(&t.db).await, 0);
     let _ = stop_relay.send(true);
     let report = relay.await.unwrap().unwrap();
     assert!(report.connections >= 2, "{report:?}");
