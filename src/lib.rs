@@ -14,7 +14,7 @@ pub mod relay;
 pub mod serve;
 pub mod tui;
 
-pub use orderdesk_core::{db, entity, fold, money, service, sql_log, zone};
+pub use orderdesk_core::{db, entity, fold, lessons, money, service, sql_log, zone};
 
 /// When the process started (`main` sets it first thing): start-up is timed from here.
 pub static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();

@@ -15,15 +15,19 @@ use sea_orm::{
 };
 
 mod connect_errors;
+mod isolation;
 mod lock;
 mod record;
+mod sandbox;
 mod startup;
 
 pub use connect_errors::{MARIADB_MIN, connect_reason};
 use connect_errors::{check_mysql_server, explain_connect, probe_server, server_parts};
+pub use isolation::Level;
 pub use lock::HeldLock;
 use record::set_tx;
 pub use record::{Action, Listener, Recorder, SqlEvent, current_action, current_tx, in_action};
+pub use sandbox::{SANDBOX_PREFIX, Sandbox};
 pub use sea_orm::DbBackend as Backend;
 pub use startup::{
     Inspection, StartError, analyze, foreign_tables, inspect, migrate, migrate_down, migrate_fresh,

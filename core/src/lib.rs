@@ -5,6 +5,7 @@
 pub mod db;
 pub mod entity;
 pub mod fold;
+pub mod lessons;
 pub mod money;
 pub mod redact;
 pub mod service;

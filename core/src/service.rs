@@ -13,6 +13,7 @@
 mod error;
 mod explain;
 pub mod idempotency;
+pub mod lessons;
 mod orders;
 pub mod outbox;
 mod products;

@@ -5,6 +5,7 @@ mod backend;
 
 mod concurrency;
 mod edit;
+mod lessons;
 mod orders;
 mod seeding;
 mod sql_log;
