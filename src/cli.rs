@@ -173,6 +173,16 @@ pub enum Command {
     /// API tokens for `serve`: create (printed once, stored hashed), list, revoke
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Lessons: what an ORM does, step by step, on a sandbox database of their own (a
+    /// temporary SQLite file, or an `orderdesk_lesson_*` database on your server). Opens the
+    /// terminal UI on the Lessons screen (key 6)
+    Learn {
+        /// The lesson to open: its number (1-6), or a lesson file of your own
+        lesson: Option<String>,
+        /// Check a lesson file and say what is wrong with it, naming the line; runs nothing
+        #[arg(long, value_name = "FILE", conflicts_with = "lesson")]
+        check: Option<std::path::PathBuf>,
+    },
     /// Say which database orderdesk would open and why, whether it answers, its server
     /// version, migrations and row counts; exit 1 when something is wrong (nothing is written)
     Doctor,

@@ -67,8 +67,8 @@ type Result<T, E = CommandError> = std::result::Result<T, E>;
 
 const NO_TERMINAL: &str = "orderdesk without a subcommand opens its terminal UI, \
 which needs a terminal (stdin and stdout).\n\
-Without one, use a subcommand: migrate, seed, user, product, order, stats, serve, token, doctor, \
-completions \
+Without one, use a subcommand: migrate, seed, user, product, order, stats, serve, token, learn, \
+doctor, completions \
 (orderdesk --help shows them all).";
 
 /// Opens the terminal UI on the configured database (it needs a terminal; a database of
@@ -77,6 +77,59 @@ completions \
 /// # Errors
 /// A [`CommandError`] whose message goes to stderr and whose code is the exit code.
 pub async fn tui(database_url: Option<&str>) -> Result<()> {
+    tui_with(database_url, crate::tui::Start::default()).await
+}
+
+/// `orderdesk learn [LESSON]` and `learn --check FILE`.
+async fn learn(
+    database_url: Option<&str>,
+    lesson: Option<String>,
+    check: Option<std::path::PathBuf>,
+) -> Result<()> {
+    use crate::lessons::{BUILT_IN, Lesson};
+    let read = |path: &std::path::Path| -> Result<Lesson> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            CommandError::Failed(format!("cannot read the lesson {}: {e}", path.display()))
+        })?;
+        Lesson::parse(&path.display().to_string(), &text)
+            .map_err(|e| CommandError::Failed(e.to_string()))
+    };
+    if let Some(path) = check {
+        let lesson = read(&path)?;
+        let asked = lesson.steps.iter().filter(|s| s.question.is_some()).count();
+        return emit(&format!(
+            "{}: \"{}\", {} steps, {asked} questions: ok\n",
+            path.display(),
+            lesson.title,
+            lesson.steps.len()
+        ));
+    }
+    let mut start = crate::tui::Start {
+        lessons: true,
+        ..crate::tui::Start::default()
+    };
+    match lesson {
+        None => {}
+        Some(n) if n.parse::<usize>().is_ok() => {
+            let n: usize = n.parse().unwrap_or(0);
+            if n == 0 || n > BUILT_IN.len() {
+                return Err(CommandError::Usage(format!(
+                    "learn: there is no lesson {n}; the lessons are 1 to {}, or give a lesson file",
+                    BUILT_IN.len()
+                )));
+            }
+            start.open = Some(n - 1);
+        }
+        Some(file) => {
+            start.extra.push(read(std::path::Path::new(&file))?);
+            start.open = Some(BUILT_IN.len());
+        }
+    }
+    tui_with(database_url, start).await
+}
+
+/// Opens the terminal UI where `start` says; see [`tui`].
+async fn tui_with(database_url: Option<&str>, start: crate::tui::Start) -> Result<()> {
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
         return Err(CommandError::Usage(NO_TERMINAL.to_owned()));
     }
@@ -104,7 +157,7 @@ pub async fn tui(database_url: Option<&str>) -> Result<()> {
         }
         Err(db::StartError::Db(e)) => return Err(service::Error::Db(e).into()),
     }
-    let result = crate::tui::run(db.clone())
+    let result = crate::tui::run_with(db.clone(), start)
         .await
         .map_err(|e| CommandError::Failed(format!("terminal: {e}")));
     let _ = db.close().await;
@@ -162,6 +215,9 @@ pub async fn run(cli: Cli, command: Command) -> Result<()> {
             )),
             Err(e) => Err(CommandError::Failed(format!("bench: {e}"))),
         };
+    }
+    if let Command::Learn { lesson, check } = command {
+        return Box::pin(learn(cli.database_url.as_deref(), lesson, check)).await;
     }
     if let Command::Doctor = command {
         return admin::doctor(cli.database_url.as_deref(), cli.json).await;
@@ -248,6 +304,7 @@ pub async fn run(cli: Cli, command: Command) -> Result<()> {
                     | Command::Openapi
                     | Command::Consume { .. }
                     | Command::Doctor
+                    | Command::Learn { .. }
                     | Command::Completions { .. }
                     | Command::Bench { .. } => {
                         unreachable!("handled before connecting")

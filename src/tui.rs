@@ -31,6 +31,31 @@ use theme::Theme;
 /// # Errors
 /// When the terminal cannot be set up or drawn to.
 pub async fn run(db: Db) -> std::io::Result<()> {
+    run_with(db, Start::default()).await
+}
+
+/// Where the TUI opens: `orderdesk learn` opens it on the Lessons screen.
+#[derive(Debug, Default)]
+pub struct Start {
+    /// Open the Lessons screen.
+    pub lessons: bool,
+    /// Lessons beside the built-in ones (an instructor's file).
+    pub extra: Vec<crate::lessons::Lesson>,
+    /// The lesson to open at once (0-based, over the built-in ones then `extra`).
+    pub open: Option<usize>,
+}
+
+/// Where lesson progress is kept: `lessons.json` in orderdesk's data directory.
+#[must_use]
+pub fn progress_file() -> Option<std::path::PathBuf> {
+    directories::ProjectDirs::from("", "", "orderdesk").map(|d| d.data_dir().join("lessons.json"))
+}
+
+/// Runs the TUI on `db`, opening where `start` says.
+///
+/// # Errors
+/// When the terminal cannot be set up or drawn to.
+pub async fn run_with(db: Db, start: Start) -> std::io::Result<()> {
     let mut terminal = ratatui::try_init()?;
     // Bracketed paste: a paste arrives as one event, not as keys (its newlines would be Enter).
     let hook = std::panic::take_hook();
@@ -39,7 +64,7 @@ pub async fn run(db: Db) -> std::io::Result<()> {
         hook(info);
     }));
     let result = match crossterm::execute!(std::io::stdout(), EnableBracketedPaste) {
-        Ok(()) => event_loop(&mut terminal, db).await,
+        Ok(()) => event_loop(&mut terminal, db, start).await,
         Err(e) => Err(e),
     };
     let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
@@ -56,7 +81,7 @@ fn spawn(env: &Env, events: &UnboundedSender<Event>, ticket: Ticket) {
     });
 }
 
-async fn event_loop(terminal: &mut DefaultTerminal, db: Db) -> std::io::Result<()> {
+async fn event_loop(terminal: &mut DefaultTerminal, db: Db, start: Start) -> std::io::Result<()> {
     let (sender, mut events) = unbounded_channel();
     let keys = sender.clone();
     tokio::spawn(async move {
@@ -76,8 +101,15 @@ async fn event_loop(terminal: &mut DefaultTerminal, db: Db) -> std::io::Result<(
     let size = terminal.size()?;
     let theme = Theme::from_env();
     let mut app = App::for_db(&db, size.width, size.height);
+    app.lessons = screens::lessons::Lessons::new(start.extra, progress_file());
     let env = Env::new(db);
-    for ticket in app.start() {
+    // `learn` skips the first-run offer of demo data: lessons never touch the database.
+    let tickets = if start.lessons {
+        app.open_lessons(start.open)
+    } else {
+        app.start()
+    };
+    for ticket in tickets {
         spawn(&env, &sender, ticket);
     }
     let ticks = sender.clone();
@@ -102,5 +134,6 @@ async fn event_loop(terminal: &mut DefaultTerminal, db: Db) -> std::io::Result<(
             break;
         }
     }
+    env.close().await;
     Ok(())
 }

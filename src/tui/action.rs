@@ -27,6 +27,8 @@ pub enum Action {
     OrdersOf(UserRow),
     /// Forget every entry of the SQL log.
     ClearLog,
+    /// The answer to the lesson's question: the step runs.
+    Answer(String),
 }
 
 /// A key's result: `None` when the view does not handle the key, else what it asks for (which

@@ -22,6 +22,7 @@ use super::popups::stepper::{self, Stepper};
 use super::request::{Request, Response, Slot};
 use super::screens::Screen;
 use super::screens::dashboard::Dashboard;
+use super::screens::lessons::Lessons;
 use super::screens::orders::Orders;
 use super::screens::products::Products;
 use super::screens::sql_log::SqlLogScreen;
@@ -106,6 +107,8 @@ pub struct App {
     pub dashboard: Dashboard,
     /// The SQL log screen (and panel).
     pub sql_log: SqlLogScreen,
+    /// The lessons.
+    pub lessons: Lessons,
     /// Popups, the active one last.
     pub overlays: Vec<Overlay>,
     /// The message line.
@@ -157,6 +160,7 @@ impl App {
             orders: Orders::default(),
             dashboard: Dashboard::default(),
             sql_log: SqlLogScreen::default(),
+            lessons: Lessons::new(Vec::new(), None),
             overlays: Vec::new(),
             message: None,
             stepper: Stepper::new(sea_orm::DbBackend::Sqlite),
@@ -220,13 +224,34 @@ impl App {
         out
     }
 
+    /// Shows the Lessons screen, with lesson `open` (0-based) started.
+    pub fn open_lessons(&mut self, open: Option<usize>) -> Vec<Ticket> {
+        self.screen = Screen::Lessons;
+        match open {
+            Some(index) => {
+                let asked = self.lessons.start(index);
+                self.apply(asked)
+            }
+            None => Vec::new(),
+        }
+    }
+
     /// The keys of what has focus now (the hint bar's).
     #[must_use]
     pub fn bindings(&self) -> Bindings {
         match self.overlays.last() {
             Some(o) => o.bindings(),
             None if self.stepper.paused() => stepper::BINDINGS,
-            None => self.screen.bindings(),
+            None => self.screen_bindings(),
+        }
+    }
+
+    /// The keys of the screen shown (the Lessons screen's depend on whether a lesson is open).
+    #[must_use]
+    pub fn screen_bindings(&self) -> Bindings {
+        match self.screen {
+            Screen::Lessons => self.lessons.bindings(),
+            screen => screen.bindings(),
         }
     }
 
@@ -338,7 +363,7 @@ impl App {
             Screen::Products => self.products.load(&ctx),
             Screen::Orders => self.orders.load(&ctx),
             Screen::Dashboard => self.dashboard.load(&ctx),
-            Screen::SqlLog => return Vec::new(),
+            Screen::SqlLog | Screen::Lessons => return Vec::new(),
         };
         vec![self.ticket(request)]
     }
@@ -353,7 +378,7 @@ impl App {
             Screen::Users => self.users.page.set_filter(text),
             Screen::Products => self.products.page.set_filter(text),
             Screen::Orders => self.orders.page.set_filter(text),
-            Screen::Dashboard | Screen::SqlLog => return Vec::new(),
+            Screen::Dashboard | Screen::SqlLog | Screen::Lessons => return Vec::new(),
         }
         self.load_screen()
     }

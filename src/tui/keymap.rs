@@ -68,7 +68,7 @@ pub const fn bind(keys: &'static [Key], what: &'static str) -> Binding {
 
 /// Keys that work on every screen when no popup is open.
 pub const GLOBAL: Bindings = &[
-    bind(&[Key::Range('1', '5'), TAB, BACK_TAB], "switch screen"),
+    bind(&[Key::Range('1', '6'), TAB, BACK_TAB], "switch screen"),
     bind(&[ch('L')], "SQL log panel"),
     bind(&[ch('t')], "transaction stepper"),
     bind(&[ch('?')], "help"),
@@ -175,7 +175,7 @@ mod tests {
     fn labels_are_made_from_the_keys() {
         const B: Binding = bind(&[UP, DOWN, ch('j'), ch('k')], "move");
         assert_eq!(B.label(), "↑↓ j k");
-        assert_eq!(GLOBAL[0].label(), "1-5 Tab S-Tab");
+        assert_eq!(GLOBAL[0].label(), "1-6 Tab S-Tab");
         assert_eq!(GLOBAL[4].label(), "q Ctrl-C");
         assert_eq!(bind(&[Key::Ctrl('s')], "save").label(), "Ctrl-S");
         assert_eq!(bind(&[PAGE_UP, PAGE_DOWN], "page").label(), "PgUp PgDn");

@@ -1,6 +1,7 @@
 //! What is drawn over the screen, one file each: state, keys, what a key asks for, drawing.
 //! The app keeps them in a stack; the one on top has the keys.
 
+pub mod answer;
 pub mod confirm;
 pub mod detail;
 pub mod entry;
@@ -40,6 +41,8 @@ pub enum Overlay {
     Explain(explain::Explain),
     /// The `order_events` outbox, newest first.
     Events(events::Events),
+    /// The answer to a lesson's question.
+    Answer(answer::AnswerBox),
 }
 
 impl Overlay {
@@ -57,6 +60,7 @@ impl Overlay {
             Overlay::Entry(_) => entry::BINDINGS,
             Overlay::Explain(_) => explain::BINDINGS,
             Overlay::Events(_) => events::BINDINGS,
+            Overlay::Answer(_) => answer::BINDINGS,
         }
     }
 
@@ -72,6 +76,7 @@ impl Overlay {
             Overlay::Entry(e) => e.handle_key(key),
             Overlay::Explain(_) => explain::handle_key(key),
             Overlay::Events(e) => e.handle_key(key),
+            Overlay::Answer(a) => a.handle_key(key),
         }
     }
 
@@ -79,7 +84,7 @@ impl Overlay {
     #[must_use]
     pub fn takes_text(&self) -> bool {
         match self {
-            Overlay::Filter(_) | Overlay::Form(_) => true,
+            Overlay::Filter(_) | Overlay::Form(_) | Overlay::Answer(_) => true,
             Overlay::Entry(entry) => entry.focus != entry::EntryFocus::Lines,
             _ => false,
         }
@@ -97,6 +102,7 @@ impl Overlay {
             Overlay::Entry(e) => e.draw(look, frame, area),
             Overlay::Explain(e) => e.draw(look, frame, area),
             Overlay::Events(e) => e.draw(look, frame, area),
+            Overlay::Answer(a) => a.draw(look, frame, area),
         }
     }
 }

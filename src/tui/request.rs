@@ -7,7 +7,9 @@ use std::sync::{Arc, Mutex};
 use chrono::NaiveDate;
 use tokio::sync::oneshot;
 
-use crate::db::Db;
+use crate::db::{Db, Sandbox};
+use crate::lessons::{Lesson, StepRun, run_action, run_setup};
+use crate::sql_log::SqlLog;
 
 mod step;
 use crate::service::seed::{self, SeedReport};
@@ -48,6 +50,8 @@ pub enum Slot {
     Events,
     /// An order opened for editing.
     Editing,
+    /// A lesson's sandbox and steps.
+    Lesson,
 }
 
 /// A piece of database work.
@@ -107,6 +111,10 @@ pub enum Request {
     SecondWriter(stepper::Row),
     /// The newest events of the outbox.
     Events,
+    /// Make a fresh sandbox for a lesson and run its setup (the previous sandbox is removed).
+    LessonStart(Box<crate::lessons::Lesson>),
+    /// Run a lesson step's action on the sandbox.
+    LessonStep(Box<crate::lessons::Action>),
 }
 
 /// What to do with a paused transaction.
@@ -137,21 +145,66 @@ struct Holder {
     done: oneshot::Receiver<Result<(Decision, Stepped), Error>>,
 }
 
-/// What requests run with: the pool, and the slot of the stepper's paused transaction.
+/// The lesson's sandbox and the log of its statements.
+type LessonBox = (Sandbox, Arc<SqlLog>);
+
+/// What requests run with: the pool, the slot of the stepper's paused transaction, and the
+/// lesson's sandbox.
 #[derive(Clone)]
 pub struct Env {
     /// The pool.
     pub db: Db,
     paused: Arc<Mutex<Option<Holder>>>,
+    lesson: Arc<tokio::sync::Mutex<Option<LessonBox>>>,
+    /// The prefix of a sandbox database's name (tests give `orderdesk_test_lesson_`).
+    pub sandbox_prefix: String,
 }
 
 impl Env {
-    /// An environment over `db`, with no paused transaction.
+    /// An environment over `db`, with no paused transaction and no sandbox yet.
     #[must_use]
     pub fn new(db: Db) -> Self {
         Env {
             db,
             paused: Arc::new(Mutex::new(None)),
+            lesson: Arc::new(tokio::sync::Mutex::new(None)),
+            sandbox_prefix: crate::db::SANDBOX_PREFIX.to_owned(),
+        }
+    }
+
+    /// Removes the previous sandbox, makes a fresh one beside the database and runs the
+    /// lesson's setup there; returns where it is.
+    async fn start_lesson(&self, lesson: &Lesson) -> Result<String, Error> {
+        let mut slot = self.lesson.lock().await;
+        if let Some((old, _)) = slot.take() {
+            old.remove().await.ok();
+        }
+        let sandbox = Sandbox::beside(&self.db, &self.sandbox_prefix).await?;
+        let log = SqlLog::attach(sandbox.db(), crate::sql_log::CAPACITY);
+        if let Err(e) = Box::pin(run_setup(sandbox.db(), &lesson.setup)).await {
+            sandbox.remove().await.ok();
+            return Err(e);
+        }
+        let place = sandbox.describe();
+        *slot = Some((sandbox, log));
+        Ok(place)
+    }
+
+    async fn lesson_step(&self, action: &crate::lessons::Action) -> Result<StepRun, Error> {
+        let slot = self.lesson.lock().await;
+        let Some((sandbox, log)) = slot.as_ref() else {
+            return Err(Error::invalid(
+                "lesson",
+                "no lesson is open: open one first",
+            ));
+        };
+        Ok(run_action(sandbox.db(), log, action).await)
+    }
+
+    /// Removes the lesson's sandbox, if one was made (when the TUI ends).
+    pub async fn close(&self) {
+        if let Some((sandbox, _)) = self.lesson.lock().await.take() {
+            sandbox.remove().await.ok();
         }
     }
 
@@ -179,6 +232,7 @@ impl Request {
             Request::SecondWriter(_) => Slot::SecondWriter,
             Request::Events => Slot::Events,
             Request::EditStart(_) => Slot::Editing,
+            Request::LessonStart(_) | Request::LessonStep(_) => Slot::Lesson,
             _ => Slot::Write,
         }
     }
@@ -242,6 +296,10 @@ pub enum Response {
     SecondWriter(stepper::Row, Result<stepper::Contended, Error>),
     /// The newest events, each with whether it was published, and the relay's lag.
     Events(Result<(Vec<service::outbox::Delivery>, service::outbox::Lag), Error>),
+    /// A lesson's sandbox is ready: where it is.
+    LessonReady(Result<String, Error>),
+    /// A lesson's step ran (a refusal is in the run: it is often the point).
+    LessonStepped(Result<crate::lessons::StepRun, Error>),
 }
 
 impl Response {
@@ -269,6 +327,8 @@ impl Response {
             Response::StepPaused(r) => r.is_ok(),
             Response::StepFinished(r) => r.is_ok(),
             Response::Events(r) => r.is_ok(),
+            Response::LessonReady(r) => r.is_ok(),
+            Response::LessonStepped(r) => r.is_ok(),
         }
     }
 }
@@ -326,6 +386,8 @@ impl Request {
             Request::Peek(id) => format!("another connection reads order {id}"),
             Request::SecondWriter(row) => format!("a second writer tries {row}"),
             Request::Events => "list the order events".to_owned(),
+            Request::LessonStart(l) => format!("start the lesson {:?}", l.title),
+            Request::LessonStep(a) => format!("lesson: {}", a.label()),
         }
     }
 }
@@ -370,6 +432,8 @@ pub async fn execute(env: &Env, request: Request) -> Response {
                 }
             })
         }
+        Request::LessonStart(lesson) => Response::LessonReady(env.start_lesson(&lesson).await),
+        Request::LessonStep(action) => Response::LessonStepped(env.lesson_step(&action).await),
         request => crate::db::in_action(label, run(&env.db, request)).await,
     }
 }
@@ -445,7 +509,11 @@ async fn run(db: &Db, request: Request) -> Response {
             Response::SecondWriter(row, Box::pin(stepper::second_writer(db, row)).await)
         }
         Request::Events => Response::Events(service::outbox::recent_deliveries(db, 200).await),
-        Request::StepCreateOrder(..) | Request::StepCancel(_) | Request::StepDecide(_) => {
+        Request::StepCreateOrder(..)
+        | Request::StepCancel(_)
+        | Request::StepDecide(_)
+        | Request::LessonStart(_)
+        | Request::LessonStep(_) => {
             unreachable!("handled by execute")
         }
     }

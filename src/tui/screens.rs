@@ -1,6 +1,7 @@
 //! The screens, one file each: its state, its keys, what a key asks for, and its drawing.
 
 pub mod dashboard;
+pub mod lessons;
 pub mod orders;
 pub mod products;
 pub mod sql_log;
@@ -21,16 +22,19 @@ pub enum Screen {
     Dashboard,
     /// Every SQL statement (the teaching issue).
     SqlLog,
+    /// Lessons: what an ORM does, step by step, on a sandbox.
+    Lessons,
 }
 
 impl Screen {
     /// Every screen in tab order.
-    pub const ALL: [Screen; 5] = [
+    pub const ALL: [Screen; 6] = [
         Screen::Users,
         Screen::Products,
         Screen::Orders,
         Screen::Dashboard,
         Screen::SqlLog,
+        Screen::Lessons,
     ];
 
     /// The tab title.
@@ -42,6 +46,7 @@ impl Screen {
             Screen::Orders => "Orders",
             Screen::Dashboard => "Dashboard",
             Screen::SqlLog => "SQL log",
+            Screen::Lessons => "Lessons",
         }
     }
 
@@ -70,6 +75,7 @@ impl Screen {
             Screen::Orders => orders::BINDINGS,
             Screen::Dashboard => dashboard::BINDINGS,
             Screen::SqlLog => sql_log::BINDINGS,
+            Screen::Lessons => lessons::BINDINGS,
         }
     }
 }

@@ -60,6 +60,7 @@ pub fn draw(app: &App, theme: Theme, frame: &mut Frame) {
         Screen::Orders => app.orders.draw(&look, frame, body),
         Screen::Dashboard => app.dashboard.draw(&look, frame, body),
         Screen::SqlLog => app.sql_log.draw(Size::Full, &look, frame, body),
+        Screen::Lessons => app.lessons.draw(&look, frame, body),
     }
     let top = app.overlays.len().saturating_sub(1);
     for (i, overlay) in app.overlays.iter().enumerate() {
@@ -96,10 +97,9 @@ fn draw_tabs(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         } else {
             theme.dim()
         };
-        spans.push(Span::styled(
-            format!(" {} {} ", i + 1, screen.title()),
-            style,
-        ));
+        // One space between tabs: six of them and the database's name fit in 80 columns.
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(format!("{} {}", i + 1, screen.title()), style));
     }
     let tabs = Line::from(spans);
     // The open database on the right, cut from the left when it does not fit.

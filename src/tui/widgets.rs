@@ -175,6 +175,37 @@ pub fn input_box(
     }
 }
 
+/// A text field across the bottom of `area`, over what is there, titled (cut to fit).
+pub fn bottom_field(
+    title: &str,
+    input: &TextArea<'_>,
+    theme: Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let [_, bottom] = area.layout(&Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(3),
+    ]));
+    frame.render_widget(Clear, bottom);
+    let mut title = format!(" {title} ");
+    let width = usize::from(bottom.width.saturating_sub(4));
+    if title.chars().count() > width {
+        title = title
+            .chars()
+            .take(width.saturating_sub(1))
+            .collect::<String>()
+            + "…";
+    }
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme.focus())
+        .title(Span::styled(title, theme.header()));
+    let inner = block.inner(bottom);
+    frame.render_widget(block, bottom);
+    frame.render_widget(input, inner);
+}
+
 /// Splits text into lines of at most `width` characters at spaces.
 #[must_use]
 pub fn textwrap_lines(text: &str, width: u16) -> Vec<String> {

@@ -2,6 +2,7 @@
 //! what the step's log shows, and the figures each lesson teaches come out for real.
 
 use orderdesk::db::Sandbox;
+use orderdesk::lessons::Value::Int;
 use orderdesk::lessons::{self, Expected, Lesson, StepRun, run_action, run_setup};
 use orderdesk::sql_log::SqlLog;
 
@@ -45,9 +46,9 @@ async fn take(t: &TestDb, lesson: &Lesson) -> Vec<Option<StepRun>> {
     runs
 }
 
-fn answer(run: &Option<StepRun>, lesson: &Lesson, step: usize) -> Expected {
+fn answer(run: Option<&StepRun>, lesson: &Lesson, step: usize) -> Expected {
     let q = lesson.steps[step].question.as_ref().expect("a question");
-    run.as_ref().unwrap().answer(&q.answer).unwrap()
+    run.unwrap().answer(&q.answer).unwrap()
 }
 
 fn lesson(n: usize) -> Lesson {
@@ -60,22 +61,22 @@ pub async fn rows_and_keys(t: TestDb) {
     let mysql = t.backend == crate::backend::Backend::Mysql;
     // One INSERT with RETURNING; SeaORM's MySQL driver reads the row back instead.
     assert_eq!(
-        answer(&runs[1], &l, 1),
+        answer(runs[1].as_ref(), &l, 1),
         Expected::Number(if mysql { 2 } else { 1 })
     );
     assert_eq!(
-        answer(&runs[2], &l, 2),
+        answer(runs[2].as_ref(), &l, 2),
         Expected::Number(0),
         "bad input sends nothing"
     );
     assert!(runs[2].as_ref().unwrap().outcome.is_err());
     assert_eq!(
-        answer(&runs[3], &l, 3),
+        answer(runs[3].as_ref(), &l, 3),
         Expected::YesNo(!mysql),
         "RETURNING"
     );
     assert_eq!(
-        answer(&runs[4], &l, 4),
+        answer(runs[4].as_ref(), &l, 4),
         Expected::YesNo(true),
         "the unique key refuses"
     );
@@ -95,16 +96,16 @@ pub async fn a_transaction(t: TestDb) {
     let first = runs[0].as_ref().unwrap();
     let c = lessons::LogCounts::of(&first.entries);
     assert_eq!((c.begins, c.commits, c.rollbacks), (1, 1, 0));
-    assert_eq!(answer(&runs[1], &l, 1), Expected::Number(1));
+    assert_eq!(answer(runs[1].as_ref(), &l, 1), Expected::Number(1));
     assert_eq!(
-        answer(&runs[2], &l, 2),
+        answer(runs[2].as_ref(), &l, 2),
         Expected::YesNo(true),
         "out of stock: ROLLBACK"
     );
     let c = lessons::LogCounts::of(&runs[2].as_ref().unwrap().entries);
     assert_eq!((c.commits, c.rollbacks), (0, 1));
     assert_eq!(
-        answer(&runs[3], &l, 3),
+        answer(runs[3].as_ref(), &l, 3),
         Expected::Number(1),
         "nothing was written"
     );
@@ -113,17 +114,17 @@ pub async fn a_transaction(t: TestDb) {
 pub async fn n_plus_one(t: TestDb) {
     let l = lesson(3);
     let runs = take(&t, &l).await;
-    assert_eq!(answer(&runs[0], &l, 0), Expected::Number(21));
-    assert_eq!(answer(&runs[1], &l, 1), Expected::Number(1));
+    assert_eq!(answer(runs[0].as_ref(), &l, 0), Expected::Number(21));
+    assert_eq!(answer(runs[1].as_ref(), &l, 1), Expected::Number(1));
     let added = runs[2]
         .as_ref()
         .unwrap()
         .outcome
         .as_ref()
         .expect("1,980 orders added");
-    assert_eq!(added["orders"], orderdesk::lessons::Value::Int(1980));
-    assert_eq!(answer(&runs[3], &l, 3), Expected::Number(2001));
-    assert_eq!(answer(&runs[4], &l, 4), Expected::Number(1));
+    assert_eq!(added["orders"], Int(1980));
+    assert_eq!(answer(runs[3].as_ref(), &l, 3), Expected::Number(2001));
+    assert_eq!(answer(runs[4].as_ref(), &l, 4), Expected::Number(1));
 }
 
 pub async fn isolation(t: TestDb) {
@@ -133,17 +134,19 @@ pub async fn isolation(t: TestDb) {
         let f = runs[i].as_ref().unwrap().outcome.as_ref().unwrap();
         (f["before"].clone(), f["during"].clone(), f["after"].clone())
     };
-    use orderdesk::lessons::Value::Int;
     // No dirty read anywhere.
-    assert_eq!(answer(&runs[1], &l, 1), Expected::YesNo(false));
+    assert_eq!(answer(runs[1].as_ref(), &l, 1), Expected::YesNo(false));
     assert_eq!(
         reads(1),
         (Int(50), Int(50), Int(if sqlite(&t) { 50 } else { 49 }))
     );
     // READ COMMITTED sees B's commit on the servers; SQLite keeps its snapshot.
-    assert_eq!(answer(&runs[2], &l, 2), Expected::YesNo(!sqlite(&t)));
+    assert_eq!(
+        answer(runs[2].as_ref(), &l, 2),
+        Expected::YesNo(!sqlite(&t))
+    );
     // REPEATABLE READ never does.
-    assert_eq!(answer(&runs[3], &l, 3), Expected::YesNo(false));
+    assert_eq!(answer(runs[3].as_ref(), &l, 3), Expected::YesNo(false));
     assert_eq!(reads(3), (Int(48), Int(48), Int(48)));
 }
 
@@ -156,13 +159,12 @@ pub async fn the_lost_update(t: TestDb) {
     let runs = take(&t, &l).await;
     let figure =
         |i: usize, name: &str| runs[i].as_ref().unwrap().outcome.as_ref().unwrap()[name].clone();
-    use orderdesk::lessons::Value::Int;
     // The naive run oversells, every time: the barrier makes every clerk read 3.
-    assert_eq!(answer(&runs[0], &l, 0), Expected::Number(8));
+    assert_eq!(answer(runs[0].as_ref(), &l, 0), Expected::Number(8));
     assert_eq!(figure(0, "oversold"), Int(5));
     assert_eq!(figure(0, "stock_after"), Int(2));
     // The conditional UPDATE never does.
-    assert_eq!(answer(&runs[1], &l, 1), Expected::Number(3));
+    assert_eq!(answer(runs[1].as_ref(), &l, 1), Expected::Number(3));
     assert_eq!(figure(1, "refused_orders"), Int(5));
     assert_eq!(figure(1, "stock_after"), Int(0));
 }
@@ -170,10 +172,10 @@ pub async fn the_lost_update(t: TestDb) {
 pub async fn the_outbox(t: TestDb) {
     let l = lesson(6);
     let runs = take(&t, &l).await;
-    assert_eq!(answer(&runs[0], &l, 0), Expected::YesNo(true));
-    assert_eq!(answer(&runs[1], &l, 1), Expected::Number(0));
-    assert_eq!(answer(&runs[2], &l, 2), Expected::Number(1));
-    assert_eq!(answer(&runs[3], &l, 3), Expected::Number(1));
+    assert_eq!(answer(runs[0].as_ref(), &l, 0), Expected::YesNo(true));
+    assert_eq!(answer(runs[1].as_ref(), &l, 1), Expected::Number(0));
+    assert_eq!(answer(runs[2].as_ref(), &l, 2), Expected::Number(1));
+    assert_eq!(answer(runs[3].as_ref(), &l, 3), Expected::Number(1));
 }
 
 crate::on_every_backend!(

@@ -141,6 +141,11 @@ fn check(h: &mut Harness, name: &str) -> Vec<String> {
                     v.handle_key(k)
                 })
             }
+            Screen::Lessons => {
+                listed_keys_act(name, &h.app.lessons, h.app.screen_bindings(), |v, k| {
+                    v.handle_key(k)
+                })
+            }
         },
     };
     let listed: Vec<&[Binding]> = match h.app.overlays.last() {
@@ -148,7 +153,7 @@ fn check(h: &mut Harness, name: &str) -> Vec<String> {
         None if h.app.stepper.paused() => {
             vec![stepper::BINDINGS, h.app.screen.bindings(), keymap::GLOBAL]
         }
-        None => vec![h.app.screen.bindings(), keymap::GLOBAL],
+        None => vec![h.app.screen_bindings(), keymap::GLOBAL],
     };
     failures.extend(unlisted_keys_do_nothing(name, &mut h.app, &listed));
     failures
@@ -217,6 +222,16 @@ async fn every_listed_key_acts_and_every_other_key_does_nothing() {
     assert!(h.app.stepper.paused(), "{:?}", h.app.message);
     failures.extend(check(&mut h, "paused transaction"));
     h.key(Char('r')).await;
+    // The lessons: the list (its second lesson chosen), a lesson open and scrolled, its
+    // answer box.
+    "orderdesk_test_lesson_".clone_into(&mut h.env.sandbox_prefix);
+    press(&mut h, &[Char('6'), Down]).await;
+    failures.extend(check(&mut h, "lessons"));
+    press(&mut h, &[Enter, Down]).await;
+    failures.extend(check(&mut h, "a lesson"));
+    press(&mut h, &[Enter]).await;
+    failures.extend(check(&mut h, "a lesson's answer"));
+    h.env.close().await;
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

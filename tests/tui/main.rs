@@ -8,6 +8,7 @@ mod cluster;
 
 mod flows;
 mod keys;
+mod lessons;
 mod restart;
 mod screens;
 

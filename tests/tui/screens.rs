@@ -229,7 +229,7 @@ async fn point_10_the_header_names_the_open_database() {
     let mut app = demo(80, 24).await;
     let header = app.screen().lines().next().unwrap().to_owned();
     assert!(header.ends_with("sqlite · test.db"), "{header}");
-    assert!(header.starts_with(" 1 Users  2 Products"), "{header}");
+    assert!(header.starts_with(" 1 Users 2 Products"), "{header}");
     app.app.database = "postgres · db.example.com:5432/orderdesk_shop_production".to_owned();
     let header = app.screen().lines().next().unwrap().to_owned();
     assert!(

@@ -92,6 +92,14 @@ impl Sandbox {
         Ok(sandbox)
     }
 
+    /// A sandbox beside `db`'s database (see [`Sandbox::create`]).
+    ///
+    /// # Errors
+    /// As [`Sandbox::create`].
+    pub async fn beside(db: &Db, prefix: &str) -> Result<Sandbox, DbErr> {
+        Sandbox::create(&db.url, prefix).await
+    }
+
     /// The sandbox's pool.
     #[must_use]
     pub fn db(&self) -> &Db {

@@ -11,7 +11,7 @@ pub struct Snippet {
     pub name: &'static str,
     /// The file, from the repository's root.
     pub path: &'static str,
-    /// Its doc comment, signature and body.
+    /// Its signature and body.
     pub text: String,
 }
 
@@ -109,8 +109,8 @@ pub fn names() -> Vec<&'static str> {
     SHOWN.iter().map(|(name, ..)| *name).collect()
 }
 
-/// Cuts the function `name` out of `source`: its doc comment and attributes, its signature, and
-/// its body up to the closing brace at the signature's indentation.
+/// Cuts the function `name` out of `source`: its signature and its body, up to the closing
+/// brace at the signature's indentation (the step's text says what its doc comment would).
 pub(crate) fn cut(source: &str, name: &str) -> Option<String> {
     let lines: Vec<&str> = source.lines().collect();
     let start = lines.iter().position(|l| {
@@ -128,16 +128,7 @@ pub(crate) fn cut(source: &str, name: &str) -> Option<String> {
     let indent = &lines[start][..lines[start].len() - lines[start].trim_start().len()];
     let close = format!("{indent}}}");
     let end = (start..lines.len()).find(|&i| lines[i] == close)?;
-    let mut first = start;
-    while first > 0 {
-        let above = lines[first - 1].trim_start();
-        if above.starts_with("///") || above.starts_with("#[") {
-            first -= 1;
-        } else {
-            break;
-        }
-    }
-    let text: Vec<&str> = lines[first..=end]
+    let text: Vec<&str> = lines[start..=end]
         .iter()
         .map(|l| l.strip_prefix(indent).unwrap_or(l))
         .collect();

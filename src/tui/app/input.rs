@@ -71,7 +71,7 @@ impl App {
         {
             return self.apply(actions);
         }
-        if !keymap::listed(self.screen.bindings(), &key) {
+        if !keymap::listed(self.screen_bindings(), &key) {
             return Vec::new();
         }
         let actions = match self.screen {
@@ -80,6 +80,7 @@ impl App {
             Screen::Orders => self.orders.handle_key(key, &ctx),
             Screen::Dashboard => self.dashboard.handle_key(key, &ctx),
             Screen::SqlLog => self.sql_log.handle_key(key),
+            Screen::Lessons => self.lessons.handle_key(key),
         };
         self.apply(actions.unwrap_or_default())
     }
@@ -101,7 +102,7 @@ impl App {
                 let said = self.stepper.toggle();
                 return self.apply(vec![said]);
             }
-            KeyCode::Char(c @ '1'..='5') => {
+            KeyCode::Char(c @ '1'..='6') => {
                 return self.switch(Screen::ALL[c as usize - '1' as usize]);
             }
             KeyCode::Tab => return self.switch(self.screen.next()),
@@ -112,7 +113,7 @@ impl App {
     }
 
     /// Applies what a view asked for; returns the database work to start.
-    fn apply(&mut self, actions: Vec<Action>) -> Vec<Ticket> {
+    pub(super) fn apply(&mut self, actions: Vec<Action>) -> Vec<Ticket> {
         let mut out = Vec::new();
         for action in actions {
             match action {
@@ -130,6 +131,10 @@ impl App {
                 Action::OrdersOf(user) => {
                     self.orders.show_customer(user);
                     out.extend(self.switch(Screen::Orders));
+                }
+                Action::Answer(typed) => {
+                    let asked = self.lessons.answered(typed);
+                    out.extend(self.apply(asked));
                 }
                 Action::ClearLog => {
                     if let Some(log) = &self.sql_log.log {

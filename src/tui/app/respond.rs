@@ -194,6 +194,17 @@ impl App {
                 }
                 Err(e) => self.fail(&e),
             },
+            Response::LessonReady(r) => {
+                let asked = self.lessons.ready(r.map_err(|e| e.to_string()));
+                return self.apply(asked);
+            }
+            Response::LessonStepped(r) => match r {
+                Ok(run) => self.lessons.stepped(run),
+                Err(e) => {
+                    self.lessons.open = None;
+                    self.fail(&e);
+                }
+            },
             Response::Peeked(id, r) => self.stepper.peeked(id, r),
             Response::SecondWriter(row, r) => self.stepper.second_writer_done(row, r),
             Response::StatusSet(r) => {

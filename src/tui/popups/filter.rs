@@ -2,14 +2,12 @@
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Span;
-use ratatui::widgets::{Block, Borders, Clear};
+use ratatui::layout::Rect;
 use ratatui_textarea::TextArea;
 
 use crate::tui::action::{Action, Handled};
 use crate::tui::keymap::{Bindings, ENTER, ESC, Key, bind};
-use crate::tui::widgets::Look;
+use crate::tui::widgets::{Look, bottom_field};
 
 /// The keys of the filter.
 pub const BINDINGS: Bindings = &[
@@ -54,20 +52,12 @@ impl Filter {
 
     /// Draws the field at the bottom of `area`.
     pub fn draw(&self, look: &Look, frame: &mut Frame, area: Rect) {
-        let [_, bottom] = area.layout(&Layout::vertical([
-            Constraint::Fill(1),
-            Constraint::Length(3),
-        ]));
-        frame.render_widget(Clear, bottom);
-        let block = Block::new()
-            .borders(Borders::ALL)
-            .border_style(look.theme.focus())
-            .title(Span::styled(
-                " Filter (runs in the database) ",
-                look.theme.header(),
-            ));
-        let inner = block.inner(bottom);
-        frame.render_widget(block, bottom);
-        frame.render_widget(&*self.input, inner);
+        bottom_field(
+            "Filter (runs in the database)",
+            &self.input,
+            look.theme,
+            frame,
+            area,
+        );
     }
 }
