@@ -11,6 +11,7 @@ mod contention;
 mod crash;
 mod edit;
 mod handout;
+mod learn;
 mod orders;
 mod readme;
 mod serve;
