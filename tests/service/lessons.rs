@@ -145,6 +145,23 @@ pub async fn isolation(t: TestDb) {
         answer(runs[2].as_ref(), &l, 2),
         Expected::YesNo(!sqlite(&t))
     );
+    // A's three reads are all in A's transaction, though B's began and ended between them.
+    let entries = &runs[2].as_ref().unwrap().entries;
+    let of = |who: &str| -> Vec<&orderdesk::sql_log::Entry> {
+        entries
+            .iter()
+            .filter(|e| e.action.as_ref().is_some_and(|a| &*a.label == who))
+            .collect()
+    };
+    let (a, b) = (of("A"), of("B"));
+    assert_eq!(
+        (a.len(), b.len()),
+        (5, 3),
+        "A: BEGIN, 3 SELECTs, COMMIT; B: BEGIN, UPDATE, COMMIT"
+    );
+    let a_tx = a[0].tx;
+    assert!(a_tx.is_some() && a.iter().all(|e| e.tx == a_tx), "{a:?}");
+    assert!(b.iter().all(|e| e.tx.is_some() && e.tx != a_tx), "{b:?}");
     // REPEATABLE READ never does.
     assert_eq!(answer(runs[3].as_ref(), &l, 3), Expected::YesNo(false));
     assert_eq!(reads(3), (Int(48), Int(48), Int(48)));

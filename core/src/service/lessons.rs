@@ -9,7 +9,7 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
-use tokio::sync::Barrier;
+use tokio::sync::{Barrier, oneshot};
 
 use super::{Error, NewOrder, NewOrderItem, Status, create_order};
 use crate::db::{Db, Level, in_action};
@@ -41,35 +41,57 @@ pub struct Sale {
 
 /// Reads a product's stock three times in one transaction at `level` (connection A), while a
 /// second connection (B) takes one unit: before B begins, while B's UPDATE is not committed,
-/// and after B's COMMIT.
+/// and after B's COMMIT. A and B run side by side, each its own action in the SQL log ("A",
+/// "B"), taking turns by messages.
 ///
 /// # Errors
 /// `NotFound` for an unknown product, or the database failing.
 pub async fn read_twice(db: &Db, product_id: i64, level: Level) -> Result<ThreeReads, Error> {
     let a = db.isolated().await?;
-    let tx = a.begin_at(level).await?;
-    let before = stock_of(&*tx, product_id).await?;
-
-    let b = db.begin_write().await?;
-    product::Entity::update_many()
-        .col_expr(
-            product::Column::Stock,
-            Expr::col(product::Column::Stock).sub(1),
-        )
-        .filter(product::Column::Id.eq(product_id))
-        .exec(&*b)
-        .await?;
-    let during = stock_of(&*tx, product_id).await?;
-    b.commit().await?;
-
-    let after = stock_of(&*tx, product_id).await?;
-    tx.commit().await?;
+    let (a_read, b_may_begin) = oneshot::channel::<()>();
+    let (b_wrote, a_may_read) = oneshot::channel::<()>();
+    let (a_read_again, b_may_commit) = oneshot::channel::<()>();
+    let (b_committed, a_may_read_last) = oneshot::channel::<()>();
+    let connection_a = in_action("A", async {
+        let tx = a.begin_at(level).await?;
+        let before = stock_of(&*tx, product_id).await?;
+        let _ = a_read.send(());
+        let _ = a_may_read.await;
+        let during = stock_of(&*tx, product_id).await?;
+        let _ = a_read_again.send(());
+        let _ = a_may_read_last.await;
+        let after = stock_of(&*tx, product_id).await?;
+        tx.commit().await?;
+        Ok::<_, Error>(ThreeReads {
+            before,
+            during,
+            after,
+        })
+    });
+    let connection_b = in_action("B", async {
+        if b_may_begin.await.is_err() {
+            return Ok(()); // A failed before B's turn
+        }
+        let tx = db.begin_write().await?;
+        product::Entity::update_many()
+            .col_expr(
+                product::Column::Stock,
+                Expr::col(product::Column::Stock).sub(1),
+            )
+            .filter(product::Column::Id.eq(product_id))
+            .exec(&*tx)
+            .await?;
+        let _ = b_wrote.send(());
+        // B waits before its COMMIT, as the stepper's paused transaction does.
+        let _ = b_may_commit.await;
+        tx.commit().await?;
+        let _ = b_committed.send(());
+        Ok::<_, Error>(())
+    });
+    let (reads, wrote) = tokio::join!(connection_a, connection_b);
     a.close().await.ok();
-    Ok(ThreeReads {
-        before,
-        during,
-        after,
-    })
+    wrote?;
+    reads
 }
 
 async fn stock_of(conn: &impl ConnectionTrait, product_id: i64) -> Result<i64, Error> {

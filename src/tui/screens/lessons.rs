@@ -554,7 +554,12 @@ fn statement_lines(shown: &Shown, look: &Look, lines: &mut Vec<Line<'static>>) {
         } else {
             String::new()
         };
-        lines.push(Line::styled(format!("{band}{text}{times}"), style));
+        // Two connections taking turns (the isolation lesson's "A" and "B"): say whose.
+        let who = match entry.action.as_ref().map(|a| &*a.label) {
+            Some(label @ ("A" | "B")) => format!("{label} "),
+            _ => String::new(),
+        };
+        lines.push(Line::styled(format!("{who}{band}{text}{times}"), style));
     }
     if groups.len() > SHOWN {
         let rest: usize = groups[SHOWN..].iter().map(|(_, _, n)| n).sum();
