@@ -27,6 +27,8 @@ pub enum Action {
     OrdersOf(UserRow),
     /// Forget every entry of the SQL log.
     ClearLog,
+    /// Write the SQL log so far as an annotated SQL file (a handout).
+    ExportLog,
     /// The answer to the lesson's question: the step runs.
     Answer(String),
 }

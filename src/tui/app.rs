@@ -109,6 +109,9 @@ pub struct App {
     pub sql_log: SqlLogScreen,
     /// The lessons.
     pub lessons: Lessons,
+    /// Where `w` on the SQL log writes its handout (the current directory; tests give a
+    /// temporary one).
+    pub export_dir: std::path::PathBuf,
     /// Popups, the active one last.
     pub overlays: Vec<Overlay>,
     /// The message line.
@@ -161,6 +164,7 @@ impl App {
             dashboard: Dashboard::default(),
             sql_log: SqlLogScreen::default(),
             lessons: Lessons::new(Vec::new(), None),
+            export_dir: std::path::PathBuf::from("."),
             overlays: Vec::new(),
             message: None,
             stepper: Stepper::new(sea_orm::DbBackend::Sqlite),

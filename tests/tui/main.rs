@@ -7,6 +7,7 @@ mod backend;
 mod cluster;
 
 mod flows;
+mod handout;
 mod keys;
 mod lessons;
 mod restart;

@@ -85,6 +85,33 @@ impl App {
         self.apply(actions.unwrap_or_default())
     }
 
+    /// Writes the SQL log so far to `orderdesk-sql-DATE-TIME.sql` in [`App::export_dir`], as
+    /// `--log-sql` does for a command: values written in, actions and transactions as comments.
+    fn export_log(&mut self) {
+        let Some(log) = self.sql_log.log.clone() else {
+            return;
+        };
+        let entries = log.entries();
+        if entries.is_empty() {
+            self.refuse("The SQL log is empty: nothing to write.");
+            return;
+        }
+        let name = format!(
+            "orderdesk-sql-{}.sql",
+            chrono::Local::now().format("%Y%m%d-%H%M%S")
+        );
+        let path = self.export_dir.join(name);
+        let text = crate::sql_log::annotated_sql(&entries, log.backend());
+        match std::fs::write(&path, text) {
+            Ok(()) => self.say(format!(
+                "Wrote {} statement(s) to {}: a handout, replayable on the starting state.",
+                entries.len(),
+                path.display()
+            )),
+            Err(e) => self.refuse(format!("Cannot write {}: {e}", path.display())),
+        }
+    }
+
     /// The keys of [`keymap::GLOBAL`].
     fn global_key(&mut self, code: KeyCode) -> Vec<Ticket> {
         match code {
@@ -132,6 +159,7 @@ impl App {
                     self.orders.show_customer(user);
                     out.extend(self.switch(Screen::Orders));
                 }
+                Action::ExportLog => self.export_log(),
                 Action::Answer(typed) => {
                     let asked = self.lessons.answered(typed);
                     out.extend(self.apply(asked));

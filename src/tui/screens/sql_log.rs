@@ -27,6 +27,7 @@ pub const BINDINGS: Bindings = &[
     bind(&[UP, DOWN, ch('j'), ch('k')], "select"),
     bind(&[ENTER], "values + plan"),
     bind(&[ch('x')], "clear"),
+    bind(&[ch('w')], "handout"),
     bind(&[END, ch('G')], "follow newest"),
     bind(&[PAGE_UP, PAGE_DOWN], "10 up / down"),
 ];
@@ -72,6 +73,7 @@ impl SqlLogScreen {
                     self.selected = id_at(index + 10).or_else(|| entries.back().map(|e| e.id));
                 }
                 KeyCode::End | KeyCode::Char('G') => self.selected = None,
+                KeyCode::Char('w') => return Some(vec![Action::ExportLog]),
                 KeyCode::Char('x') => {
                     self.selected = None;
                     return Some(vec![
