@@ -33,6 +33,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub log_sql: Option<std::path::PathBuf>,
 
+    /// The terminal UI's colours: dark (the default), light (a light terminal, a projector) or
+    /// high-contrast (no colour, no dim text); remembered for the next start
+    #[arg(long, global = true, value_name = "THEME")]
+    pub theme: Option<crate::tui::theme::Palette>,
+
     /// What to do; without one, orderdesk opens its terminal UI
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -9,6 +9,7 @@ mod relay;
 mod token;
 mod user;
 
+use crate::tui::theme::Palette;
 use std::io::IsTerminal;
 
 use serde_json::json;
@@ -76,13 +77,18 @@ doctor, completions \
 ///
 /// # Errors
 /// A [`CommandError`] whose message goes to stderr and whose code is the exit code.
-pub async fn tui(database_url: Option<&str>) -> Result<()> {
-    tui_with(database_url, crate::tui::Start::default()).await
+pub async fn tui(database_url: Option<&str>, theme: Option<Palette>) -> Result<()> {
+    let start = crate::tui::Start {
+        theme,
+        ..crate::tui::Start::default()
+    };
+    tui_with(database_url, start).await
 }
 
 /// `orderdesk learn [LESSON]` and `learn --check FILE`.
 async fn learn(
     database_url: Option<&str>,
+    theme: Option<Palette>,
     lesson: Option<String>,
     check: Option<std::path::PathBuf>,
 ) -> Result<()> {
@@ -106,6 +112,7 @@ async fn learn(
     }
     let mut start = crate::tui::Start {
         lessons: true,
+        theme,
         ..crate::tui::Start::default()
     };
     match lesson {
@@ -217,7 +224,7 @@ pub async fn run(cli: Cli, command: Command) -> Result<()> {
         };
     }
     if let Command::Learn { lesson, check } = command {
-        return Box::pin(learn(cli.database_url.as_deref(), lesson, check)).await;
+        return Box::pin(learn(cli.database_url.as_deref(), cli.theme, lesson, check)).await;
     }
     if let Command::Doctor = command {
         return admin::doctor(cli.database_url.as_deref(), cli.json).await;

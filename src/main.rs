@@ -30,7 +30,7 @@ fn main() -> ExitCode {
     // The face: the terminal UI without a subcommand, the command line with one.
     let result = runtime.block_on(async {
         match cli.command.take() {
-            None => commands::tui(cli.database_url.as_deref()).await,
+            None => commands::tui(cli.database_url.as_deref(), cli.theme).await,
             Some(command) => commands::run(cli, command).await,
         }
     });

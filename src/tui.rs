@@ -43,6 +43,8 @@ pub struct Start {
     pub extra: Vec<crate::lessons::Lesson>,
     /// The lesson to open at once (0-based, over the built-in ones then `extra`).
     pub open: Option<usize>,
+    /// `--theme`, if given (else the one remembered).
+    pub theme: Option<theme::Palette>,
 }
 
 /// Where lesson progress is kept: `lessons.json` in orderdesk's data directory.
@@ -99,7 +101,10 @@ async fn event_loop(terminal: &mut DefaultTerminal, db: Db, start: Start) -> std
         }
     });
     let size = terminal.size()?;
-    let theme = Theme::from_env();
+    let theme = Theme::with_palette(theme::Palette::chosen(
+        start.theme,
+        theme::theme_file().as_deref(),
+    ));
     let mut app = App::for_db(&db, size.width, size.height);
     app.lessons = screens::lessons::Lessons::new(start.extra, progress_file());
     let env = Env::new(db);

@@ -280,3 +280,17 @@ async fn a_password_in_the_url_never_shows() {
     assert!(err.contains("postgres://postgres:***@"), "{err}");
     assert!(!err.contains("s3cret-pw"), "{err}");
 }
+
+#[test]
+fn an_unknown_theme_is_a_usage_error_naming_the_themes() {
+    let out = bare()
+        .args(["--theme", "purple", "doctor"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("[possible values: dark, light, high-contrast]"),
+        "{err}"
+    );
+}
