@@ -117,6 +117,30 @@ async fn event_loop(terminal: &mut DefaultTerminal, db: Db, start: Start) -> std
     for ticket in tickets {
         spawn(&env, &sender, ticket);
     }
+    // SIGTERM or SIGHUP (the terminal window closed) ends the TUI as `q` does, so that a
+    // lesson's sandbox is removed on the way out.
+    #[cfg(unix)]
+    {
+        let quit = sender.clone();
+        tokio::spawn(async move {
+            use tokio::signal::unix::{SignalKind, signal};
+            let (Ok(mut term), Ok(mut hup)) = (
+                signal(SignalKind::terminate()),
+                signal(SignalKind::hangup()),
+            ) else {
+                return;
+            };
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = hup.recv() => {}
+            }
+            let ctrl_c = crossterm::event::KeyEvent::new(
+                crossterm::event::KeyCode::Char('c'),
+                crossterm::event::KeyModifiers::CONTROL,
+            );
+            let _ = quit.send(Event::Key(ctrl_c));
+        });
+    }
     let ticks = sender.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(1));

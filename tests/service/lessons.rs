@@ -203,3 +203,26 @@ crate::on_every_backend!(
     the_lost_update,
     the_outbox
 );
+
+/// A SQLite sandbox left by a process that was killed is removed when the next one is made; a
+/// living process's is left alone.
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn a_dead_process_s_sqlite_sandbox_is_removed() {
+    let prefix = "orderdesk_test_lesson_stale_";
+    let tmp = std::env::temp_dir();
+    // No process has id 999999999 (above Linux's pid_max); process 1 always lives.
+    let dead = tmp.join(format!("{prefix}999999999_0_1.db"));
+    let alive = tmp.join(format!("{prefix}1_0_1.db"));
+    std::fs::write(&dead, "").unwrap();
+    std::fs::write(&alive, "").unwrap();
+    let sandbox = Sandbox::create("sqlite://ignored.db", prefix)
+        .await
+        .unwrap();
+    assert!(!dead.exists(), "the dead process's sandbox is gone");
+    assert!(alive.exists(), "a living process's sandbox stays");
+    std::fs::remove_file(&alive).unwrap();
+    let place = sandbox.describe();
+    sandbox.remove().await.unwrap();
+    assert!(!std::path::Path::new(&place).exists(), "{place} is removed");
+}

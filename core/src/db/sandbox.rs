@@ -52,6 +52,7 @@ impl Sandbox {
         let backend = backend_of_url(url)
             .ok_or_else(|| DbErr::Custom(format!("not a database URL orderdesk knows: {url}")))?;
         let (sandbox_url, removal) = if backend == DbBackend::Sqlite {
+            remove_stale_files(prefix);
             let path = std::env::temp_dir().join(format!("{name}.db"));
             (
                 format!("sqlite://{}?mode=rwc", path.display()),
@@ -145,6 +146,30 @@ impl Sandbox {
                 admin.close().await.ok();
                 result
             }
+        }
+    }
+}
+
+/// Removes the SQLite sandboxes in the temporary directory whose process is gone (killed
+/// before it could remove them). Linux only: it asks `/proc` whether the process lives.
+fn remove_stale_files(prefix: &str) {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let Ok(dir) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in dir.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('_').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
 }
