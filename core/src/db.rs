@@ -26,7 +26,10 @@ use connect_errors::{check_mysql_server, explain_connect, probe_server, server_p
 pub use isolation::Level;
 pub use lock::HeldLock;
 use record::set_tx;
-pub use record::{Action, Listener, Recorder, SqlEvent, current_action, current_tx, in_action};
+pub use record::{
+    Action, Listener, Recorder, SqlEvent, current_action, current_function, current_tx, in_action,
+    set_function,
+};
 pub use sandbox::{SANDBOX_PREFIX, Sandbox};
 pub use sea_orm::DbBackend as Backend;
 pub use startup::{

@@ -52,6 +52,8 @@ pub struct Entry {
     pub action: Option<Action>,
     /// The transaction it was sent in.
     pub tx: Option<u64>,
+    /// The service function that sent it (`service::create_order`).
+    pub function: Option<&'static str>,
 }
 
 impl Entry {
@@ -110,6 +112,43 @@ impl Entry {
             .collect();
         writes.sort_unstable_by_key(|(at, _)| *at);
         writes.into_iter().map(|(_, table)| table).collect()
+    }
+
+    /// The SeaORM call that sent it, read from its text: SeaORM's query builder quotes every
+    /// identifier, orderdesk's hand-written fast paths (`SqlText`, through the same connection)
+    /// do not.
+    #[must_use]
+    pub fn seaorm_call(&self) -> &'static str {
+        match self.kind {
+            Kind::Begin => return "DatabaseConnection::begin_with_options (Db::begin_write)",
+            Kind::Commit => return "DatabaseTransaction::commit (Tx::commit)",
+            Kind::Rollback { on_drop: true } => {
+                return "none: the DatabaseTransaction was dropped unfinished, so it rolled back";
+            }
+            Kind::Rollback { on_drop: false } => return "DatabaseTransaction::rollback",
+            Kind::Statement => {}
+        }
+        let sql = self.sql.trim_start();
+        let verb = sql.get(..6).unwrap_or("").to_ascii_uppercase();
+        if !sql.contains('"') && !sql.contains('`') {
+            return "hand-written SQL (SqlText) sent through SeaORM's connection with \
+                    query_all_raw / execute_raw: a fast path, not the query builder";
+        }
+        let one = matches!(
+            self.values.as_ref().and_then(|v| v.0.last()),
+            Some(sea_orm::Value::BigUnsigned(Some(1)) | sea_orm::Value::BigInt(Some(1)))
+        ) && sql.contains(" LIMIT ");
+        match verb.as_str() {
+            "SELECT" if sql.contains("AS num_items") => "the query builder: Select::count",
+            "SELECT" if one => {
+                "the query builder: Select::one (Entity::find_by_id / find().filter)"
+            }
+            "SELECT" => "the query builder: Select::all, or a paginator's page",
+            "INSERT" => "ActiveModel::insert (or Entity::insert_many(..).exec)",
+            "UPDATE" => "ActiveModel::update (or Entity::update_many().col_expr(..).exec)",
+            "DELETE" => "Entity::delete_many / delete_by_id(..).exec",
+            _ => "a statement through SeaORM's connection",
+        }
     }
 
     /// Whether it is a SELECT.
@@ -235,6 +274,7 @@ impl SqlLog {
             failed,
             action: db::current_action(),
             tx: db::current_tx(),
+            function: db::current_function(),
         };
         if inner.entries.len() == self.capacity {
             inner.entries.pop_front();
@@ -354,6 +394,7 @@ mod tests {
                 label: format!("action {action}").into(),
             }),
             tx: None,
+            function: None,
         }
     }
 
@@ -428,6 +469,7 @@ mod tests {
     fn a_select_repeated_once_per_transaction_is_not_flagged_but_within_one_is() {
         let in_tx = |id: u64, tx: u64| Entry {
             tx: Some(tx),
+            function: None,
             ..entry(id, "SELECT * FROM products WHERE id IN (?)", 1)
         };
         let per_order: Vec<Entry> = (0..5).map(|i| in_tx(i, 100 + i)).collect();

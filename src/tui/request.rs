@@ -399,6 +399,15 @@ fn page_label(what: &str, q: &ListQuery) -> String {
     }
 }
 
+/// Calls a service function so that the SQL log names it beside each statement it sends
+/// (`service::create_order`), and awaits it: `call!(service::create_order(db, order))`.
+macro_rules! call {
+    ($first:ident $(:: $rest:ident)* ( $($arg:expr),* $(,)? )) => {{
+        crate::db::set_function(concat!(stringify!($first) $(, "::", stringify!($rest))*));
+        $first $(:: $rest)* ($($arg),*).await
+    }};
+}
+
 /// Runs a request through the service layer, as one action of the SQL log.
 pub async fn execute(env: &Env, request: Request) -> Response {
     let label = request.describe();
@@ -406,14 +415,14 @@ pub async fn execute(env: &Env, request: Request) -> Response {
         Request::StepCreateOrder(order, _) => {
             let db = env.db.clone();
             step(env, label, async move {
-                stepper::begin_create_order(&db, order).await
+                call!(stepper::begin_create_order(&db, order))
             })
             .await
         }
         Request::StepCancel(id) => {
             let db = env.db.clone();
             step(env, label, async move {
-                stepper::begin_cancel_order(&db, id).await
+                call!(stepper::begin_cancel_order(&db, id))
             })
             .await
         }
@@ -432,32 +441,38 @@ pub async fn execute(env: &Env, request: Request) -> Response {
                 }
             })
         }
-        Request::LessonStart(lesson) => Response::LessonReady(env.start_lesson(&lesson).await),
-        Request::LessonStep(action) => Response::LessonStepped(env.lesson_step(&action).await),
-        request => crate::db::in_action(label, run(&env.db, request)).await,
+        // Boxed, as `run` below: a sandbox's connect and migrations make a large future.
+        Request::LessonStart(lesson) => {
+            Response::LessonReady(Box::pin(env.start_lesson(&lesson)).await)
+        }
+        Request::LessonStep(action) => {
+            Response::LessonStepped(Box::pin(env.lesson_step(&action)).await)
+        }
+        // Boxed: every request's future is one state machine, too big for a test thread's stack.
+        request => crate::db::in_action(label, Box::pin(run(&env.db, request))).await,
     }
 }
 
 async fn run(db: &Db, request: Request) -> Response {
     match request {
-        Request::Users(q) => Response::Users(service::list_users(db, &q).await),
-        Request::Products(q) => Response::Products(service::list_products(db, &q).await),
-        Request::Orders(q) => Response::Orders(service::list_orders_page(db, q).await),
-        Request::Order(id) => Response::Order(service::get_order(db, id).await),
+        Request::Users(q) => Response::Users(call!(service::list_users(db, &q))),
+        Request::Products(q) => Response::Products(call!(service::list_products(db, &q))),
+        Request::Orders(q) => Response::Orders(call!(service::list_orders_page(db, q))),
+        Request::Order(id) => Response::Order(call!(service::get_order(db, id))),
         Request::Dashboard(today) => Response::Dashboard(
             async {
                 Ok(Dashboard {
-                    stats: service::stats(db).await?,
-                    per_day: service::orders_per_day(db, today, 30).await?,
+                    stats: call!(service::stats(db))?,
+                    per_day: call!(service::orders_per_day(db, today, 30))?,
                 })
             }
             .await,
         ),
         Request::PickUsers(text) => {
-            Response::PickUsers(service::list_users(db, &pick_query(text)).await)
+            Response::PickUsers(call!(service::list_users(db, &pick_query(text))))
         }
         Request::PickProducts(text) => {
-            Response::PickProducts(service::list_products(db, &pick_query(text)).await)
+            Response::PickProducts(call!(service::list_products(db, &pick_query(text))))
         }
         Request::IsEmpty => Response::IsEmpty(
             async {
@@ -465,50 +480,50 @@ async fn run(db: &Db, request: Request) -> Response {
                     limit: Some(1),
                     ..Default::default()
                 };
-                Ok(service::list_users(db, &one).await?.is_empty()
-                    && service::list_products(db, &one).await?.is_empty())
+                Ok(call!(service::list_users(db, &one))?.is_empty()
+                    && call!(service::list_products(db, &one))?.is_empty())
             }
             .await,
         ),
-        Request::SeedDemo(day) => Response::Seeded(seed::seed_demo(db, day).await),
-        Request::CreateUser(u) => Response::UserSaved(service::create_user(db, u).await),
-        Request::UpdateUser(id, c) => Response::UserSaved(service::update_user(db, id, c).await),
-        Request::DeleteUser(id) => Response::Deleted("user", service::delete_user(db, id).await),
-        Request::CreateProduct(p) => Response::ProductSaved(service::create_product(db, p).await),
+        Request::SeedDemo(day) => Response::Seeded(call!(seed::seed_demo(db, day))),
+        Request::CreateUser(u) => Response::UserSaved(call!(service::create_user(db, u))),
+        Request::UpdateUser(id, c) => Response::UserSaved(call!(service::update_user(db, id, c))),
+        Request::DeleteUser(id) => Response::Deleted("user", call!(service::delete_user(db, id))),
+        Request::CreateProduct(p) => Response::ProductSaved(call!(service::create_product(db, p))),
         Request::UpdateProduct(id, c) => {
-            Response::ProductSaved(service::update_product(db, id, c).await)
+            Response::ProductSaved(call!(service::update_product(db, id, c)))
         }
         Request::DeleteProduct(id) => {
-            Response::Deleted("product", service::delete_product(db, id).await)
+            Response::Deleted("product", call!(service::delete_product(db, id)))
         }
-        Request::CreateOrder(o, _) => Response::OrderPlaced(service::create_order(db, o).await),
+        Request::CreateOrder(o, _) => Response::OrderPlaced(call!(service::create_order(db, o))),
         Request::SetStatus(id, s) => {
-            Response::StatusSet(service::set_order_status(db, id, s).await)
+            Response::StatusSet(call!(service::set_order_status(db, id, s)))
         }
-        Request::Cancel(id) => Response::Cancelled(service::cancel_order(db, id).await),
+        Request::Cancel(id) => Response::Cancelled(call!(service::cancel_order(db, id))),
         Request::EditStart(id) => Response::EditReady(
             async {
-                let detail = service::get_order(db, id).await?;
+                let detail = call!(service::get_order(db, id))?;
                 let mut ids: Vec<i64> = detail.order.items.iter().map(|i| i.product_id).collect();
                 ids.sort_unstable();
                 ids.dedup();
-                let products = service::get_products(db, &ids).await?;
+                let products = call!(service::get_products(db, &ids))?;
                 Ok((detail, products))
             }
             .await,
         ),
         Request::EditOrder(id, items) => {
-            Response::OrderEdited(service::edit_order(db, id, items).await)
+            Response::OrderEdited(call!(service::edit_order(db, id, items)))
         }
         Request::Explain(sql, values) => {
-            Response::Explained(service::explain(db, &sql, values).await)
+            Response::Explained(call!(service::explain(db, &sql, values)))
         }
-        Request::Peek(id) => Response::Peeked(id, service::get_order(db, id).await),
+        Request::Peek(id) => Response::Peeked(id, call!(service::get_order(db, id))),
         Request::SecondWriter(row) => {
             // Boxed: it opens a connection of its own, a large future beside the others.
-            Response::SecondWriter(row, Box::pin(stepper::second_writer(db, row)).await)
+            Response::SecondWriter(row, call!(stepper::second_writer(db, row)))
         }
-        Request::Events => Response::Events(service::outbox::recent_deliveries(db, 200).await),
+        Request::Events => Response::Events(call!(service::outbox::recent_deliveries(db, 200))),
         Request::StepCreateOrder(..)
         | Request::StepCancel(_)
         | Request::StepDecide(_)

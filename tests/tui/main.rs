@@ -10,6 +10,7 @@ mod flows;
 mod handout;
 mod keys;
 mod lessons;
+mod origin;
 mod restart;
 mod screens;
 

@@ -60,10 +60,24 @@ pub struct Action {
 struct Scope {
     action: Action,
     tx: Cell<Option<u64>>,
+    function: Cell<Option<&'static str>>,
 }
 
 tokio::task_local! {
     static SCOPE: Scope;
+}
+
+/// Says that what the current action sends from now on comes from the service function `name`
+/// (`service::create_order`): the SQL log names it beside each statement. A face sets it before
+/// each service call (no extra future around the call: the TUI's are deep already).
+pub fn set_function(name: &'static str) {
+    let _ = SCOPE.try_with(|s| s.function.set(Some(name)));
+}
+
+/// The service function the current action is in, if one was set.
+#[must_use]
+pub fn current_function() -> Option<&'static str> {
+    SCOPE.try_with(|s| s.function.get()).ok().flatten()
 }
 
 static NEXT_ACTION: AtomicU64 = AtomicU64::new(1);
@@ -79,6 +93,7 @@ pub async fn in_action<F: Future>(label: impl Into<Arc<str>>, work: F) -> F::Out
             label: label.into(),
         },
         tx: Cell::new(None),
+        function: Cell::new(None),
     };
     SCOPE.scope(scope, work).await
 }

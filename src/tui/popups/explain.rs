@@ -18,6 +18,8 @@ pub const BINDINGS: Bindings = &[bind(&[ESC, ENTER, ch('q')], "close")];
 pub struct Explain {
     /// The statement with its values written in.
     pub sql: String,
+    /// The service function and the SeaORM call that sent it.
+    pub origin: String,
     /// The plan once it came back (or why it did not).
     pub plan: Option<Result<Vec<String>, String>>,
 }
@@ -36,10 +38,17 @@ impl Explain {
     pub fn draw(&self, look: &Look, frame: &mut Frame, area: Rect) {
         let theme = look.theme;
         let inner = popup("Statement and plan", theme, frame, area);
-        let mut lines = vec![Line::styled(
+        let mut lines = vec![Line::styled("Sent by:", theme.header())];
+        lines.extend(
+            textwrap_lines(&self.origin, inner.width.saturating_sub(2))
+                .into_iter()
+                .map(|l| Line::raw(format!(" {l}"))),
+        );
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
             "Statement, values written in:",
             theme.header(),
-        )];
+        ));
         lines.extend(
             textwrap_lines(&self.sql, inner.width.saturating_sub(2))
                 .into_iter()

@@ -140,14 +140,25 @@ impl SqlLogScreen {
 /// The explain popup for `e`, and the plan to ask for when it is a SELECT.
 fn explain(e: &Entry, log: &SqlLog) -> Vec<Action> {
     let sql = e.inlined(log.backend());
+    let origin = format!(
+        "{} · {}",
+        e.function
+            .unwrap_or("no service function (the app's own start-up or a command)"),
+        e.seaorm_call()
+    );
     if e.is_select() {
         return vec![
-            Action::Open(Overlay::Explain(Explain { sql, plan: None })),
+            Action::Open(Overlay::Explain(Explain {
+                sql,
+                origin,
+                plan: None,
+            })),
             Action::Run(Request::Explain(e.sql.clone(), e.values.clone())),
         ];
     }
     vec![Action::Open(Overlay::Explain(Explain {
         sql,
+        origin,
         plan: Some(Err("only a SELECT has a plan to show".to_owned())),
     }))]
 }

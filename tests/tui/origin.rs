@@ -1,0 +1,76 @@
+//! Enter on a statement of the SQL log names the service function and the SeaORM call that sent
+//! it: the query builder, or a hand-written fast path through SeaORM's connection.
+
+use crossterm::event::KeyCode;
+use orderdesk::tui::popups::Overlay;
+
+use crate::Harness;
+use crate::backend::TestDb;
+
+crate::on_every_backend!(enter_on_a_statement_names_the_service_function_and_the_seaorm_call);
+
+/// Opens the statement `back` entries before the newest and returns what the popup says.
+async fn origin_of(h: &mut Harness, back: usize) -> (String, String) {
+    h.key(KeyCode::Char('5')).await;
+    h.key(KeyCode::End).await;
+    for _ in 0..back {
+        h.key(KeyCode::Up).await;
+    }
+    h.key(KeyCode::Enter).await;
+    let Some(Overlay::Explain(e)) = h.app.overlays.last() else {
+        panic!("the statement popup: {}", h.screen());
+    };
+    let said = (e.origin.clone(), e.sql.clone());
+    h.key(KeyCode::Esc).await;
+    said
+}
+
+async fn enter_on_a_statement_names_the_service_function_and_the_seaorm_call(t: TestDb) {
+    let mut h = Harness::demo(t, 100, 30).await;
+    // The users list: the query builder.
+    h.key(KeyCode::Char('1')).await;
+    let (origin, sql) = origin_of(&mut h, 0).await;
+    assert!(
+        origin.starts_with("service::list_users · the query builder"),
+        "{origin} for {sql}"
+    );
+
+    // An order: its products' SELECT is the hand-written fast path; COMMIT is the transaction's.
+    h.key(KeyCode::Char('3')).await;
+    h.key(KeyCode::Char('n')).await;
+    h.type_text("ad").await;
+    h.key(KeyCode::Enter).await;
+    h.type_text("mug").await;
+    h.key(KeyCode::Enter).await;
+    h.type_text("1").await;
+    h.key(KeyCode::Enter).await;
+    h.ctrl('s').await;
+    let entries = h.app.sql_log().unwrap().entries();
+    let commit = entries
+        .iter()
+        .rposition(|e| e.kind == orderdesk::sql_log::Kind::Commit)
+        .unwrap();
+    let select = entries[..commit]
+        .iter()
+        .rposition(|e| {
+            e.sql
+                .starts_with("SELECT id, name, price_cents, stock FROM products")
+        })
+        .unwrap();
+    // COMMIT first: opening a SELECT asks for its plan, a statement more in the log.
+    let (origin, sql) = origin_of(&mut h, entries.len() - 1 - commit).await;
+    assert_eq!(sql, "COMMIT");
+    assert!(
+        origin.starts_with("service::create_order · DatabaseTransaction::commit"),
+        "{origin}"
+    );
+    let (origin, sql) = origin_of(&mut h, entries.len() - 1 - select).await;
+    assert!(
+        sql.starts_with("SELECT id, name, price_cents, stock FROM products"),
+        "{sql}"
+    );
+    assert!(
+        origin.starts_with("service::create_order · hand-written SQL (SqlText)"),
+        "{origin}"
+    );
+}
