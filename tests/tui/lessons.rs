@@ -60,6 +60,14 @@ async fn the_lost_update_taken_by_keys_oversells_then_never_does(t: TestDb) {
     );
     assert!(step.contains("── the code: sell_naive"), "{step}");
     assert!(step.contains("Q: How many orders get written?"), "{step}");
+    // `?` lists the keys of a lesson, not those of the list.
+    h.key(KeyCode::Char('?')).await;
+    let help = h.screen();
+    assert!(
+        help.contains("code / statements") && help.contains("restart"),
+        "{help}"
+    );
+    h.key(KeyCode::Esc).await;
 
     // A wrong guess: the log says otherwise, with the figures of this run.
     answer(&mut h, "3").await;

@@ -118,6 +118,7 @@ impl App {
             KeyCode::Char('q') => self.run = Run::Quit,
             KeyCode::Char('?') => self.overlays.push(Overlay::Help(Help {
                 screen: self.screen,
+                keys: self.screen_bindings(),
             })),
             KeyCode::Char('L') => {
                 self.log_panel = match self.log_panel {

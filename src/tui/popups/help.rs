@@ -15,10 +15,12 @@ use crate::tui::widgets::{Look, centered, popup};
 pub const BINDINGS: Bindings = &[bind(&[ESC, ch('?'), ch('q'), ENTER], "close")];
 
 /// The help of a screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct Help {
     /// The screen whose keys it lists.
     pub screen: Screen,
+    /// Its keys as they are now (the Lessons screen's differ with a lesson open).
+    pub keys: Bindings,
 }
 
 /// Handles a key.
@@ -34,8 +36,7 @@ impl Help {
     /// Draws the help.
     pub fn draw(&self, look: &Look, frame: &mut Frame, area: Rect) {
         let bindings: Vec<(String, &str)> = self
-            .screen
-            .bindings()
+            .keys
             .iter()
             .chain(keymap::GLOBAL)
             .map(|b| (b.label(), b.what))
