@@ -2,50 +2,11 @@
 //! database's own shell (sqlite3, psql, mariadb) on a copy of the starting state, gives the same
 //! rows; a refused command's file rolls back and changes nothing.
 
-use std::process::{Command, Stdio};
-
-use crate::backend::{Backend, DbDrop, TestDb, fresh_url};
+use crate::backend::{DbDrop, TestDb, fresh_url};
+use crate::replay::replay;
 use crate::{fails, json, ok};
 
 crate::on_every_backend!(a_handout_replays_to_the_same_rows);
-
-/// Runs `file` through the backend's own shell against the database at `url`.
-fn replay(backend: Backend, url: &str, file: &std::path::Path) {
-    let input = std::fs::File::open(file).unwrap();
-    let mut cmd = match backend {
-        Backend::Sqlite => {
-            let mut c = Command::new("sqlite3");
-            c.args(["-bail", url.trim_start_matches("sqlite://")]);
-            c
-        }
-        Backend::Postgres => {
-            let mut c = Command::new("psql");
-            c.args(["-q", "-v", "ON_ERROR_STOP=1", url]);
-            c
-        }
-        Backend::Mysql => {
-            // mysql://user@host:port/name
-            let rest = url.trim_start_matches("mysql://");
-            let (user, rest) = rest.split_once('@').unwrap();
-            let (host_port, name) = rest.split_once('/').unwrap();
-            let (host, port) = host_port.split_once(':').unwrap();
-            let mut c = Command::new("mariadb");
-            c.args(["-h", host, "-P", port, "-u", user, name]);
-            c
-        }
-    };
-    let out = cmd
-        .stdin(Stdio::from(input))
-        .stdout(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{backend:?} replay of {}: {}",
-        file.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 /// What a reader sees of the rows: every order with its items, every product, the figures
 /// recounted from the rows.

@@ -3,6 +3,8 @@
 
 #[path = "../support/backend.rs"]
 mod backend;
+#[path = "../support/replay.rs"]
+mod replay;
 
 mod bad_input;
 mod catalog;

@@ -2,10 +2,14 @@
 
 use crossterm::event::KeyCode;
 
-use crate::Harness;
-use crate::backend::TestDb;
+use crate::backend::{DbDrop, TestDb, fresh_url};
+use crate::replay::replay;
+use crate::{Harness, day};
 
-crate::on_every_backend!(w_on_the_sql_log_writes_the_session_as_annotated_sql);
+crate::on_every_backend!(
+    w_on_the_sql_log_writes_the_session_as_annotated_sql,
+    the_handout_replayed_on_the_starting_state_gives_the_same_rows,
+);
 
 async fn w_on_the_sql_log_writes_the_session_as_annotated_sql(t: TestDb) {
     let mut h = Harness::demo(t, 80, 24).await;
@@ -23,15 +27,7 @@ async fn w_on_the_sql_log_writes_the_session_as_annotated_sql(t: TestDb) {
     );
 
     // Place an order (the order entry, as a clerk does), then write the log.
-    h.key(KeyCode::Char('3')).await;
-    h.key(KeyCode::Char('n')).await;
-    h.type_text("ad").await;
-    h.key(KeyCode::Enter).await;
-    h.type_text("mug").await;
-    h.key(KeyCode::Enter).await;
-    h.type_text("1").await;
-    h.key(KeyCode::Enter).await;
-    h.ctrl('s').await;
+    h.place_order("ad", "mug", "1").await;
     h.key(KeyCode::Char('5')).await;
     h.key(KeyCode::Char('w')).await;
     let said = h.app.message.clone().unwrap();
@@ -47,4 +43,81 @@ async fn w_on_the_sql_log_writes_the_session_as_annotated_sql(t: TestDb) {
     );
     assert!(sql.contains("INSERT INTO orders"), "{sql}");
     assert!(sql.contains("COMMIT;"), "{sql}");
+}
+
+/// The handout of a session (an order placed, then one confirmed and one cancelled, by keys),
+/// replayed with the database's own shell on another database with the same starting state
+/// (the demo data), leaves the same rows there.
+async fn the_handout_replayed_on_the_starting_state_gives_the_same_rows(t: TestDb) {
+    let backend = t.backend;
+    let (copy_url, _dir, server) = fresh_url(backend).await.unwrap();
+    let _drop = DbDrop(server);
+    let copy = orderdesk::db::connect(&copy_url).await.unwrap();
+    orderdesk::db::migrate(&copy).await.unwrap();
+    orderdesk::service::seed::seed_demo(&copy, day())
+        .await
+        .unwrap();
+
+    let mut h = Harness::demo(t, 80, 24).await;
+    assert_eq!(
+        orderdesk::db::row_counts(&h.db).await.unwrap(),
+        orderdesk::db::row_counts(&copy).await.unwrap(),
+        "the same starting state"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    h.app.export_dir = dir.path().to_owned();
+    h.key(KeyCode::Char('5')).await;
+    h.key(KeyCode::Char('x')).await;
+    // An order, then the newest order confirmed (`s`) and the next one cancelled (`c`, `y`).
+    h.place_order("ad", "mug", "2").await;
+    h.key(KeyCode::Char('s')).await;
+    h.key(KeyCode::Char('y')).await;
+    h.key(KeyCode::Down).await;
+    h.key(KeyCode::Char('c')).await;
+    h.key(KeyCode::Char('y')).await;
+    h.key(KeyCode::Char('5')).await;
+    h.key(KeyCode::Char('w')).await;
+    let path = std::fs::read_dir(dir.path())
+        .unwrap()
+        .next()
+        .expect("the handout")
+        .unwrap()
+        .path();
+    let sql = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        sql.matches("COMMIT;").count(),
+        3,
+        "three transactions:\n{sql}"
+    );
+
+    replay(backend, &copy_url, &path);
+    let stock = |products: Vec<orderdesk::service::Product>| {
+        products
+            .into_iter()
+            .map(|p| (p.id, p.stock))
+            .collect::<Vec<_>>()
+    };
+    let all = orderdesk::service::ListQuery {
+        limit: Some(100),
+        ..Default::default()
+    };
+    assert_eq!(
+        orderdesk::db::row_counts(&h.db).await.unwrap(),
+        orderdesk::db::row_counts(&copy).await.unwrap(),
+        "the same rows after the replay"
+    );
+    assert_eq!(
+        stock(
+            orderdesk::service::list_products(&h.db, &all)
+                .await
+                .unwrap()
+        ),
+        stock(
+            orderdesk::service::list_products(&copy, &all)
+                .await
+                .unwrap()
+        ),
+        "the same stock"
+    );
+    copy.close().await.ok();
 }

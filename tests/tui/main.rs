@@ -5,6 +5,8 @@
 mod backend;
 #[path = "../support/cluster.rs"]
 mod cluster;
+#[path = "../support/replay.rs"]
+mod replay;
 
 mod flows;
 mod handout;
@@ -113,6 +115,20 @@ impl Harness {
         for c in text.chars() {
             self.key(KeyCode::Char(c)).await;
         }
+    }
+
+    /// Places an order of `quantity` of the first product matching `product` for the first
+    /// customer matching `customer`, by keys on the Orders screen (order entry, Ctrl-S).
+    pub async fn place_order(&mut self, customer: &str, product: &str, quantity: &str) {
+        self.key(KeyCode::Char('3')).await;
+        self.key(KeyCode::Char('n')).await;
+        self.type_text(customer).await;
+        self.key(KeyCode::Enter).await;
+        self.type_text(product).await;
+        self.key(KeyCode::Enter).await;
+        self.type_text(quantity).await;
+        self.key(KeyCode::Enter).await;
+        self.ctrl('s').await;
     }
 
     /// The screen as text, one line per row.

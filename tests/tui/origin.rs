@@ -36,15 +36,7 @@ async fn enter_on_a_statement_names_the_service_function_and_the_seaorm_call(t: 
     );
 
     // An order: its products' SELECT is the hand-written fast path; COMMIT is the transaction's.
-    h.key(KeyCode::Char('3')).await;
-    h.key(KeyCode::Char('n')).await;
-    h.type_text("ad").await;
-    h.key(KeyCode::Enter).await;
-    h.type_text("mug").await;
-    h.key(KeyCode::Enter).await;
-    h.type_text("1").await;
-    h.key(KeyCode::Enter).await;
-    h.ctrl('s').await;
+    h.place_order("ad", "mug", "1").await;
     let entries = h.app.sql_log().unwrap().entries();
     let commit = entries
         .iter()
