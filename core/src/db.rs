@@ -11,19 +11,18 @@ use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait as _,
 };
 
+mod begin;
 mod connect_errors;
-mod isolation;
 mod lock;
 mod record;
 mod sandbox;
 mod startup;
 
+pub use begin::Level;
 pub use connect_errors::{MARIADB_MIN, connect_reason};
 use connect_errors::{check_mysql_server, explain_connect, probe_server, server_parts};
-pub use isolation::Level;
 pub use lock::HeldLock;
 use record::set_tx;
 pub use record::{
@@ -152,44 +151,6 @@ impl Db {
     #[must_use]
     pub fn backend(&self) -> DbBackend {
         self.conn.get_database_backend()
-    }
-
-    /// Begins a write transaction: `BEGIN IMMEDIATE` on SQLite, so that a transaction which
-    /// reads before it writes waits for the writer lock up front instead of failing with
-    /// "database is locked"; a plain `BEGIN` (READ COMMITTED) on PostgreSQL.
-    ///
-    /// # Errors
-    /// When the database cannot start the transaction (for SQLite, when the writer lock stays
-    /// taken beyond the busy timeout).
-    pub async fn begin_write(&self) -> Result<Tx, DbErr> {
-        let (sql, options) = match self.backend() {
-            DbBackend::Sqlite => (
-                "BEGIN IMMEDIATE",
-                TransactionOptions {
-                    sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-                    ..TransactionOptions::default()
-                },
-            ),
-            _ => ("BEGIN", TransactionOptions::default()),
-        };
-        // MySQL/MariaDB: InnoDB's own default, REPEATABLE READ; a write takes its row locks
-        // (and a conditional UPDATE reads the latest row) whatever the level.
-        let start = Instant::now();
-        let conn = self.writer.as_ref().unwrap_or(&self.conn);
-        let result = conn.begin_with_options(options).await;
-        set_tx(Some(record::next_tx()));
-        self.recorder.record(&SqlEvent::Begin {
-            sql,
-            elapsed: start.elapsed(),
-            failed: result.is_err(),
-        });
-        if result.is_err() {
-            set_tx(None);
-        }
-        Ok(Tx {
-            inner: Some(result?),
-            recorder: self.recorder.clone(),
-        })
     }
 
     /// A connection of its own, outside this pool, to the same database, with the same recorder

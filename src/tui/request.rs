@@ -2,15 +2,12 @@
 //! service layer. Requests run on tokio, away from key handling and drawing.
 
 use std::fmt::Write as _;
-use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
-use tokio::sync::oneshot;
 
-use crate::db::{Db, Sandbox};
-use crate::lessons::{Lesson, StepRun, run_action, run_setup};
-use crate::sql_log::SqlLog;
+use crate::db::Db;
 
+mod env;
 mod step;
 use crate::service::seed::{self, SeedReport};
 use crate::service::stepper::{self, Stepped};
@@ -18,6 +15,8 @@ use crate::service::{
     self, CancelOrder, Error, ListQuery, NewOrder, NewOrderItem, NewProduct, NewUser, Order,
     OrderDetail, OrderQuery, Product, ProductChanges, Stats, Status, User, UserChanges, UserRow,
 };
+pub use env::Env;
+use env::Holder;
 use step::step;
 
 /// What the UI part that asked will do with the answer; a newer request for the same slot makes
@@ -138,81 +137,6 @@ pub struct PausedInfo {
     pub what: Stepped,
     /// Its isolation level.
     pub isolation: String,
-}
-
-struct Holder {
-    decide: oneshot::Sender<Decision>,
-    done: oneshot::Receiver<Result<(Decision, Stepped), Error>>,
-}
-
-/// The lesson's sandbox and the log of its statements.
-type LessonBox = (Sandbox, Arc<SqlLog>);
-
-/// What requests run with: the pool, the slot of the stepper's paused transaction, and the
-/// lesson's sandbox.
-#[derive(Clone)]
-pub struct Env {
-    /// The pool.
-    pub db: Db,
-    paused: Arc<Mutex<Option<Holder>>>,
-    lesson: Arc<tokio::sync::Mutex<Option<LessonBox>>>,
-    /// The prefix of a sandbox database's name (tests give `orderdesk_test_lesson_`).
-    pub sandbox_prefix: String,
-}
-
-impl Env {
-    /// An environment over `db`, with no paused transaction and no sandbox yet.
-    #[must_use]
-    pub fn new(db: Db) -> Self {
-        Env {
-            db,
-            paused: Arc::new(Mutex::new(None)),
-            lesson: Arc::new(tokio::sync::Mutex::new(None)),
-            sandbox_prefix: crate::db::SANDBOX_PREFIX.to_owned(),
-        }
-    }
-
-    /// Removes the previous sandbox, makes a fresh one beside the database and runs the
-    /// lesson's setup there; returns where it is.
-    async fn start_lesson(&self, lesson: &Lesson) -> Result<String, Error> {
-        let mut slot = self.lesson.lock().await;
-        if let Some((old, _)) = slot.take() {
-            old.remove().await.ok();
-        }
-        let sandbox = Sandbox::beside(&self.db, &self.sandbox_prefix).await?;
-        let log = SqlLog::attach(sandbox.db(), crate::sql_log::CAPACITY);
-        if let Err(e) = Box::pin(run_setup(sandbox.db(), &lesson.setup)).await {
-            sandbox.remove().await.ok();
-            return Err(e);
-        }
-        let place = sandbox.describe();
-        *slot = Some((sandbox, log));
-        Ok(place)
-    }
-
-    async fn lesson_step(&self, action: &crate::lessons::Action) -> Result<StepRun, Error> {
-        let slot = self.lesson.lock().await;
-        let Some((sandbox, log)) = slot.as_ref() else {
-            return Err(Error::invalid(
-                "lesson",
-                "no lesson is open: open one first",
-            ));
-        };
-        Ok(run_action(sandbox.db(), log, action).await)
-    }
-
-    /// Removes the lesson's sandbox, if one was made (when the TUI ends).
-    pub async fn close(&self) {
-        if let Some((sandbox, _)) = self.lesson.lock().await.take() {
-            sandbox.remove().await.ok();
-        }
-    }
-
-    fn holder(&self) -> std::sync::MutexGuard<'_, Option<Holder>> {
-        self.paused
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
 }
 
 impl Request {

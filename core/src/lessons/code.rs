@@ -16,7 +16,7 @@ pub struct Snippet {
 }
 
 /// The functions lessons show: (name, file, the file's text).
-const SHOWN: [(&str, &str, &str); 14] = [
+const SHOWN: [(&str, &str, &str); 15] = [
     (
         "create_user",
         "core/src/service/users.rs",
@@ -52,7 +52,11 @@ const SHOWN: [(&str, &str, &str); 14] = [
         "core/src/service/orders/read.rs",
         include_str!("../service/orders/read.rs"),
     ),
-    ("begin_write", "core/src/db.rs", include_str!("../db.rs")),
+    (
+        "begin_write",
+        "core/src/db/begin.rs",
+        include_str!("../db/begin.rs"),
+    ),
     (
         "counts",
         "core/src/service/lessons.rs",
@@ -75,6 +79,11 @@ const SHOWN: [(&str, &str, &str); 14] = [
     ),
     (
         "order_then_event",
+        "core/src/service/lessons.rs",
+        include_str!("../service/lessons.rs"),
+    ),
+    (
+        "one_unit_order",
         "core/src/service/lessons.rs",
         include_str!("../service/lessons.rs"),
     ),

@@ -136,26 +136,7 @@ pub async fn sell_naive(
                 let mut changed: product::ActiveModel = loaded.into();
                 changed.stock = Set(Some(stock - 1));
                 changed.update(&*tx).await?;
-                let now = Utc::now();
-                let placed = order::ActiveModel {
-                    user_id: Set(user_id),
-                    status: Set(Status::Pending.as_str().to_owned()),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    ..Default::default()
-                }
-                .insert(&*tx)
-                .await?;
-                order_item::ActiveModel {
-                    order_id: Set(placed.id),
-                    product_id: Set(product_id),
-                    quantity: Set(1),
-                    price_cents_at_purchase: Set(price),
-                    stock_taken: Set(1),
-                    ..Default::default()
-                }
-                .insert(&*tx)
-                .await?;
+                one_unit_order(&*tx, user_id, product_id, price, 1).await?;
                 tx.commit().await?;
                 Ok::<bool, Error>(true)
             },
@@ -236,6 +217,23 @@ async fn finish_sale(
 pub async fn order_then_event(db: &Db, user_id: i64, product_id: i64) -> Result<i64, Error> {
     let tx = db.begin_write().await?;
     let price = stock_and_price(&*tx, product_id).await?;
+    let order_id = one_unit_order(&*tx, user_id, product_id, price, 0).await?;
+    tx.commit().await?;
+    // The event would be written here, in a transaction of its own:
+    //     order_event::ActiveModel { order_id: Set(order_id), .. }.insert(&*tx2)
+    // but the process is killed (a deploy, the OOM killer) before it begins.
+    Ok(order_id)
+}
+
+/// Writes a pending order of one unit of a product, as the ORM makes easy: an `ActiveModel`
+/// per row, and none of `create_order`'s event, running figures or stock check. Returns its id.
+async fn one_unit_order(
+    conn: &impl ConnectionTrait,
+    user_id: i64,
+    product_id: i64,
+    price_cents: i64,
+    stock_taken: i64,
+) -> Result<i64, Error> {
     let now = Utc::now();
     let placed = order::ActiveModel {
         user_id: Set(user_id),
@@ -244,22 +242,18 @@ pub async fn order_then_event(db: &Db, user_id: i64, product_id: i64) -> Result<
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&*tx)
+    .insert(conn)
     .await?;
     order_item::ActiveModel {
         order_id: Set(placed.id),
         product_id: Set(product_id),
         quantity: Set(1),
-        price_cents_at_purchase: Set(price),
-        stock_taken: Set(0),
+        price_cents_at_purchase: Set(price_cents),
+        stock_taken: Set(stock_taken),
         ..Default::default()
     }
-    .insert(&*tx)
+    .insert(conn)
     .await?;
-    tx.commit().await?;
-    // The event would be written here, in a transaction of its own:
-    //     order_event::ActiveModel { order_id: Set(placed.id), .. }.insert(&*tx2)
-    // but the process is killed (a deploy, the OOM killer) before it begins.
     Ok(placed.id)
 }
 

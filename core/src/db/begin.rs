@@ -1,8 +1,12 @@
-//! Transactions at a chosen isolation level: what the isolation lesson compares.
+//! Beginning a transaction, recorded in the SQL log: a write transaction (`BEGIN IMMEDIATE` on
+//! SQLite), or one at a chosen isolation level (what the isolation lesson compares).
 
 use std::time::Instant;
 
-use sea_orm::{DbBackend, DbErr, IsolationLevel, TransactionOptions, TransactionTrait};
+use sea_orm::{
+    DatabaseConnection, DbBackend, DbErr, IsolationLevel, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
 
 use super::record::{self, set_tx};
 use super::{Db, SqlEvent, Tx};
@@ -50,8 +54,43 @@ impl Db {
             }),
             ..TransactionOptions::default()
         };
+        self.begin_on(&self.conn, sql, options).await
+    }
+
+    /// Begins a write transaction: `BEGIN IMMEDIATE` on SQLite, so that a transaction which
+    /// reads before it writes waits for the writer lock up front instead of failing with
+    /// "database is locked"; a plain `BEGIN` (READ COMMITTED) on PostgreSQL.
+    ///
+    /// # Errors
+    /// When the database cannot start the transaction (for SQLite, when the writer lock stays
+    /// taken beyond the busy timeout).
+    pub async fn begin_write(&self) -> Result<Tx, DbErr> {
+        let (sql, options) = match self.backend() {
+            DbBackend::Sqlite => (
+                "BEGIN IMMEDIATE",
+                TransactionOptions {
+                    sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                    ..TransactionOptions::default()
+                },
+            ),
+            _ => ("BEGIN", TransactionOptions::default()),
+        };
+        // MySQL/MariaDB: InnoDB's own default, REPEATABLE READ; a write takes its row locks
+        // (and a conditional UPDATE reads the latest row) whatever the level.
+        let conn = self.writer.as_ref().unwrap_or(&self.conn);
+        self.begin_on(conn, sql, options).await
+    }
+
+    /// Begins on `conn` with `options`, recorded as `sql` (SeaORM's callback never reports a
+    /// BEGIN): the transaction gets its number in the SQL log.
+    async fn begin_on(
+        &self,
+        conn: &DatabaseConnection,
+        sql: &'static str,
+        options: TransactionOptions,
+    ) -> Result<Tx, DbErr> {
         let start = Instant::now();
-        let result = self.conn.begin_with_options(options).await;
+        let result = conn.begin_with_options(options).await;
         set_tx(Some(record::next_tx()));
         self.recorder.record(&SqlEvent::Begin {
             sql,
