@@ -23,7 +23,7 @@ pub use evalexpr::Value;
 pub use run::{StepRun, run_action, run_setup};
 
 /// The lessons orderdesk ships, in the order a student takes them.
-pub const BUILT_IN: [(&str, &str); 6] = [
+pub const BUILT_IN: [(&str, &str); 7] = [
     (
         "01-rows-and-keys.toml",
         include_str!(concat!(
@@ -64,6 +64,13 @@ pub const BUILT_IN: [(&str, &str); 6] = [
         include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../assets/lessons/06-the-outbox.toml"
+        )),
+    ),
+    (
+        "07-the-fast-path.toml",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../assets/lessons/07-the-fast-path.toml"
         )),
     ),
 ];

@@ -36,8 +36,9 @@ pub use error::Error;
 pub use explain::explain;
 pub use orders::{
     CancelOrder, NewOrder, NewOrderItem, Order, OrderDetail, OrderEvent, OrderItem, OrderQuery,
-    OrderSummary, cancel_order, create_order, edit_order, get_order, list_order_events,
-    list_orders, list_orders_lazy, list_orders_page, recent_order_events, set_order_status,
+    OrderSummary, cancel_order, create_order, create_order_builder, edit_order, get_order,
+    list_order_events, list_orders, list_orders_builder, list_orders_lazy, list_orders_page,
+    recent_order_events, set_order_status,
 };
 pub use products::{
     NewProduct, Product, ProductChanges, create_product, delete_product, get_product, get_products,

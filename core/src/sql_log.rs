@@ -151,6 +151,50 @@ impl Entry {
         }
     }
 
+    /// For a statement of a hand-written fast path, the query-builder form beside it (a
+    /// function of `core/src/service/orders/builder.rs`, which lesson 7 counts and times
+    /// against the fast path): told by the fast paths' own SQL, whose names are not quoted.
+    #[must_use]
+    pub fn builder_form(&self) -> Option<&'static str> {
+        /// The beginnings of `create_order`'s write: one statement on PostgreSQL (behind `WITH
+        /// new_order AS (`), one text on SQLite, five statements on MariaDB.
+        const WRITES: [&str; 6] = [
+            "INSERT INTO orders (user_id, status, created_at, updated_at)",
+            "INSERT INTO order_events (order_id, event_type, payload, created_at) VALUES",
+            "INSERT INTO product_sales (product_id, shard, units) VALUES",
+            "INSERT INTO order_items (order_id, product_id, quantity, price_cents_at_purchase, \
+             stock_taken) VALUES",
+            "UPDATE order_stats SET pending = pending + 1",
+            "UPDATE order_stats SET confirmed = confirmed + 1",
+        ];
+        let sql = self.sql.trim_start();
+        let sql = sql.strip_prefix("WITH new_order AS (").unwrap_or(sql);
+        if self.kind != Kind::Statement {
+            None
+        } else if sql.starts_with("SELECT id, name, price_cents, stock FROM products WHERE id IN") {
+            Some(
+                "insert_order_builder: product::Entity::find().filter(Column::Id.is_in(ids))\
+                 .all(conn), the same one SELECT with every name quoted, each row decoded by \
+                 column name.",
+            )
+        } else if sql.starts_with("SELECT o.id AS order_id") {
+            Some(
+                "list_orders_builder: order::Entity::load().with((order_item::Entity, \
+                 product::Entity)), SeaORM 2's entity loader: 3 SELECTs (the orders, their \
+                 items, the items' products), each row decoded by column name.",
+            )
+        } else if WRITES.iter().any(|w| sql.starts_with(w)) {
+            Some(
+                "insert_order_builder: order::ActiveModel::insert for the order, \
+                 Entity::insert for its event, a sea-query UPDATE of order_stats, insert_many \
+                 upserting product_sales and inserting the items: a statement per table, each \
+                 its own round trip.",
+            )
+        } else {
+            None
+        }
+    }
+
     /// Whether it is a SELECT.
     #[must_use]
     pub fn is_select(&self) -> bool {

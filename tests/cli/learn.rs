@@ -78,7 +78,7 @@ fn lessons_need_a_terminal_and_a_lesson_that_exists() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("there is no lesson 9; the lessons are 1 to 6"),
+        err.contains("there is no lesson 9; the lessons are 1 to 7"),
         "{err}"
     );
 }

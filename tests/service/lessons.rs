@@ -1,4 +1,4 @@
-//! The six lessons run step by step on a sandbox of each backend: every question's answer is
+//! The seven lessons run step by step on a sandbox of each backend: every question's answer is
 //! what the step's log shows, and the figures each lesson teaches come out for real.
 
 use orderdesk::db::Sandbox;
@@ -195,13 +195,49 @@ pub async fn the_outbox(t: TestDb) {
     assert_eq!(answer(runs[3].as_ref(), &l, 3), Expected::Number(1));
 }
 
+pub async fn the_fast_path(t: TestDb) {
+    let l = lesson(7);
+    let runs = take(&t, &l).await;
+    let mysql = t.backend == crate::backend::Backend::Mysql;
+    // Two tracked products and an untracked one: see tests/service/fast_paths.rs.
+    let (fast, builder) = if mysql { (8, 10) } else { (3, 7) };
+    assert_eq!(answer(runs[0].as_ref(), &l, 0), Expected::Number(fast));
+    assert_eq!(answer(runs[1].as_ref(), &l, 1), Expected::Number(builder));
+    assert_eq!(answer(runs[2].as_ref(), &l, 2), Expected::Number(1));
+    assert_eq!(answer(runs[3].as_ref(), &l, 3), Expected::Number(3));
+    let figure = |step: usize, name: &str| {
+        runs[step].as_ref().unwrap().outcome.as_ref().unwrap()[name].clone()
+    };
+    // Untracked products: 30 orders each way.
+    assert_eq!(figure(4, "fast_statements"), Int(if mysql { 6 } else { 2 }));
+    assert_eq!(
+        figure(4, "builder_statements"),
+        Int(if mysql { 8 } else { 6 })
+    );
+    assert_eq!(figure(5, "fast_statements"), Int(1));
+    assert_eq!(figure(5, "builder_statements"), Int(3));
+    for step in [4, 5] {
+        let fastest = match answer(runs[step].as_ref(), &l, step) {
+            Expected::Text(t) => t,
+            other => panic!("{other:?}"),
+        };
+        let us = |name| match figure(step, name) {
+            Int(n) => n,
+            other => panic!("{other:?}"),
+        };
+        assert!(us("fast_us") > 0 && us("builder_us") > 0);
+        assert_eq!(fastest == "fast", us("fast_us") <= us("builder_us"));
+    }
+}
+
 crate::on_every_backend!(
     rows_and_keys,
     a_transaction,
     n_plus_one,
     isolation,
     the_lost_update,
-    the_outbox
+    the_outbox,
+    the_fast_path
 );
 
 /// A SQLite sandbox left by a process that was killed is removed when the next one is made; a

@@ -5,6 +5,7 @@ mod backend;
 
 mod concurrency;
 mod edit;
+mod fast_paths;
 mod lessons;
 mod orders;
 mod seeding;

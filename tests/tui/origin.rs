@@ -9,8 +9,9 @@ use crate::backend::TestDb;
 
 crate::on_every_backend!(enter_on_a_statement_names_the_service_function_and_the_seaorm_call);
 
-/// Opens the statement `back` entries before the newest and returns what the popup says.
-async fn origin_of(h: &mut Harness, back: usize) -> (String, String) {
+/// Opens the statement `back` entries before the newest and returns what the popup says: who
+/// sent it, the statement, and the query-builder form beside a fast path's.
+async fn popup_of(h: &mut Harness, back: usize) -> (String, String, Option<&'static str>) {
     h.key(KeyCode::Char('5')).await;
     h.key(KeyCode::End).await;
     for _ in 0..back {
@@ -20,9 +21,25 @@ async fn origin_of(h: &mut Harness, back: usize) -> (String, String) {
     let Some(Overlay::Explain(e)) = h.app.overlays.last() else {
         panic!("the statement popup: {}", h.screen());
     };
-    let said = (e.origin.clone(), e.sql.clone());
+    let said = (e.origin.clone(), e.sql.clone(), e.builder);
+    let screen = h.screen();
+    if let Some(builder) = e.builder {
+        assert!(
+            screen.contains("The query-builder form beside it"),
+            "{screen}"
+        );
+        let head = builder.split(':').next().unwrap();
+        assert!(screen.contains(head), "{head}:\n{screen}");
+    } else {
+        assert!(!screen.contains("query-builder form"), "{screen}");
+    }
     h.key(KeyCode::Esc).await;
     said
+}
+
+async fn origin_of(h: &mut Harness, back: usize) -> (String, String) {
+    let (origin, sql, _) = popup_of(h, back).await;
+    (origin, sql)
 }
 
 async fn enter_on_a_statement_names_the_service_function_and_the_seaorm_call(t: TestDb) {
@@ -49,14 +66,27 @@ async fn enter_on_a_statement_names_the_service_function_and_the_seaorm_call(t: 
                 .starts_with("SELECT id, name, price_cents, stock FROM products")
         })
         .unwrap();
-    // COMMIT first: opening a SELECT asks for its plan, a statement more in the log.
-    let (origin, sql) = origin_of(&mut h, entries.len() - 1 - commit).await;
+    // COMMIT and the write first: opening a SELECT asks for its plan, a statement more in the
+    // log.
+    let (origin, sql, builder) = popup_of(&mut h, entries.len() - 1 - commit).await;
     assert_eq!(sql, "COMMIT");
     assert!(
         origin.starts_with("service::create_order · DatabaseTransaction::commit"),
         "{origin}"
     );
-    let (origin, sql) = origin_of(&mut h, entries.len() - 1 - select).await;
+    assert_eq!(builder, None, "a COMMIT has no query-builder form");
+    // The write (one statement on PostgreSQL, one text on SQLite, the order's INSERT the first
+    // of five on MariaDB): beside it, the ActiveModel and builder inserts.
+    let write = entries[..commit]
+        .iter()
+        .rposition(|e| e.sql.contains("INSERT INTO orders (user_id"))
+        .unwrap();
+    let (_, _, builder) = popup_of(&mut h, entries.len() - 1 - write).await;
+    assert!(
+        builder.is_some_and(|b| b.starts_with("insert_order_builder: order::ActiveModel::insert")),
+        "{builder:?}"
+    );
+    let (origin, sql, builder) = popup_of(&mut h, entries.len() - 1 - select).await;
     assert!(
         sql.starts_with("SELECT id, name, price_cents, stock FROM products"),
         "{sql}"
@@ -64,5 +94,9 @@ async fn enter_on_a_statement_names_the_service_function_and_the_seaorm_call(t: 
     assert!(
         origin.starts_with("service::create_order · hand-written SQL (SqlText)"),
         "{origin}"
+    );
+    assert!(
+        builder.is_some_and(|b| b.starts_with("insert_order_builder: product::Entity::find()")),
+        "{builder:?}"
     );
 }

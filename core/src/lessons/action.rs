@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::db::{Db, Level};
-use crate::service::{self, Error, NewOrder, NewOrderItem, NewProduct, NewUser, Status, lessons};
+use crate::service::lessons::{self, FastPath};
+use crate::service::{self, Error, NewOrder, NewOrderItem, NewProduct, NewUser, Status};
 
 /// What a step runs. In a lesson file: `action = "create_user"` and
 /// `args = { email = "..", full_name = ".." }`.
@@ -37,12 +38,16 @@ pub enum Action {
         #[serde(default)]
         stock: Option<i64>,
     },
-    /// `create_order` for a user, with `[product, quantity]` lines.
+    /// `create_order` for a user, with `[product, quantity]` lines, or its query-builder form
+    /// (`create_order_builder`).
     CreateOrder {
         /// The customer's id.
         user: i64,
         /// `[product id, quantity]` per line.
         items: Vec<[i64; 2]>,
+        /// Through the query builder, statement by statement, instead of the fast path.
+        #[serde(default)]
+        builder: bool,
     },
     /// Counts orders, lines and events.
     Counts,
@@ -56,13 +61,17 @@ pub enum Action {
         /// The products the lines take, in turn (untracked ones, or the stock runs out).
         products: Vec<i64>,
     },
-    /// `list_orders` (one join) or `list_orders_lazy` (1 + N).
+    /// `list_orders` (one join), `list_orders_lazy` (1 + N) or `list_orders_builder` (SeaORM's
+    /// entity loader: 3).
     ListOrders {
         /// The customer's id.
         user: i64,
         /// The lazy way.
         #[serde(default)]
         lazy: bool,
+        /// Through the entity loader.
+        #[serde(default)]
+        builder: bool,
     },
     /// Connection A reads a product's stock three times at an isolation level while B takes a
     /// unit.
@@ -95,13 +104,27 @@ pub enum Action {
     },
     /// Counts orders, events, orders without an event and unpublished events.
     Outbox,
+    /// A fast path and its query-builder form, called in turn `times` times each: each one's
+    /// statements per call and median time.
+    TimeBoth {
+        /// `create_order` or `list_orders`.
+        call: FastPath,
+        /// The customer's id.
+        user: i64,
+        /// For `create_order`: `[product id, quantity]` per line (untracked products, or the
+        /// stock runs out).
+        #[serde(default)]
+        items: Vec<[i64; 2]>,
+        /// Calls of each form.
+        times: usize,
+    },
 }
 
 /// What an action reports, by name: what answers may read besides the log.
 pub type Figures = BTreeMap<&'static str, evalexpr::Value>;
 
 /// Every action's name, as lesson files spell them.
-pub const NAMES: [&str; 12] = [
+pub const NAMES: [&str; 13] = [
     "shop",
     "create_user",
     "create_product",
@@ -114,6 +137,7 @@ pub const NAMES: [&str; 12] = [
     "sell_safe",
     "order_then_event",
     "outbox",
+    "time_both",
 ];
 
 impl Action {
@@ -133,9 +157,20 @@ impl Action {
         if let Some(args) = args {
             table.insert("args".into(), toml::Value::Table(args.clone()));
         }
-        toml::Value::Table(table)
+        let action = toml::Value::Table(table)
             .try_into::<Action>()
-            .map_err(|e| format!("{name}'s args: {}", e.message().trim_end()))
+            .map_err(|e| format!("{name}'s args: {}", e.message().trim_end()))?;
+        if let Action::ListOrders {
+            lazy: true,
+            builder: true,
+            ..
+        } = action
+        {
+            return Err(format!(
+                "{name}'s args: lazy and builder are two ways of listing; choose one"
+            ));
+        }
+        Ok(action)
     }
 
     /// The figures it reports.
@@ -158,6 +193,13 @@ impl Action {
             ],
             Action::OrderThenEvent { .. } => &["order_id"],
             Action::Outbox => &["orders", "events", "orders_without_event", "unpublished"],
+            Action::TimeBoth { .. } => &[
+                "fast_statements",
+                "builder_statements",
+                "fast_us",
+                "builder_us",
+                "times",
+            ],
         }
     }
 
@@ -168,9 +210,11 @@ impl Action {
             Action::Shop => "create_product",
             Action::CreateUser { .. } => "create_user",
             Action::CreateProduct { .. } => "create_product",
-            Action::CreateOrder { .. } => "insert_order",
+            Action::CreateOrder { builder: false, .. } => "insert_order",
+            Action::CreateOrder { builder: true, .. } => "insert_order_builder",
             Action::Counts => "counts",
             Action::AddOrders { .. } => "add_orders",
+            Action::ListOrders { builder: true, .. } => "list_orders_builder",
             Action::ListOrders { lazy: false, .. } => "list_orders",
             Action::ListOrders { lazy: true, .. } => "list_orders_lazy",
             Action::ReadTwice { .. } => "read_twice",
@@ -178,6 +222,7 @@ impl Action {
             Action::SellSafe { .. } => "take_stock",
             Action::OrderThenEvent { .. } => "order_then_event",
             Action::Outbox => "outbox_counts",
+            Action::TimeBoth { .. } => "time_both",
         }
     }
 
@@ -188,14 +233,28 @@ impl Action {
             Action::Shop => "lesson: the shop".into(),
             Action::CreateUser { email, .. } => format!("create_user {email}"),
             Action::CreateProduct { name, .. } => format!("create_product {name}"),
-            Action::CreateOrder { user, items } => {
-                format!("create_order for user {user}, {} lines", items.len())
-            }
+            Action::CreateOrder {
+                user,
+                items,
+                builder,
+            } => format!(
+                "create_order{} for user {user}, {} lines",
+                if *builder { "_builder" } else { "" },
+                items.len()
+            ),
             Action::Counts => "count the order tables".into(),
             Action::AddOrders { user, count, .. } => format!("add {count} orders for user {user}"),
-            Action::ListOrders { user, lazy } => format!(
+            Action::ListOrders {
+                user,
+                lazy,
+                builder,
+            } => format!(
                 "list_orders{} of user {user}",
-                if *lazy { "_lazy" } else { "" }
+                match (lazy, builder) {
+                    (_, true) => "_builder",
+                    (true, false) => "_lazy",
+                    (false, false) => "",
+                }
             ),
             Action::ReadTwice { isolation, .. } => {
                 format!("read three times at {}", isolation.sql())
@@ -204,6 +263,13 @@ impl Action {
             Action::SellSafe { clerks, .. } => format!("{clerks} clerks sell (create_order)"),
             Action::OrderThenEvent { .. } => "an order, its event apart".into(),
             Action::Outbox => "count the outbox".into(),
+            Action::TimeBoth { call, times, .. } => {
+                let name = match call {
+                    FastPath::CreateOrder => "create_order",
+                    FastPath::ListOrders => "list_orders",
+                };
+                format!("{name} and {name}_builder, {times} times each")
+            }
         }
     }
 
@@ -237,19 +303,21 @@ impl Action {
                 };
                 figures.insert("id", int(service::create_product(db, input).await?.id));
             }
-            Action::CreateOrder { user, items } => {
+            Action::CreateOrder {
+                user,
+                items,
+                builder,
+            } => {
                 let input = NewOrder {
                     user_id: *user,
                     status: Status::Pending,
-                    items: items
-                        .iter()
-                        .map(|[product_id, quantity]| NewOrderItem {
-                            product_id: *product_id,
-                            quantity: *quantity,
-                        })
-                        .collect(),
+                    items: lines(items),
                 };
-                let order = service::create_order(db, input).await?;
+                let order = if *builder {
+                    service::create_order_builder(db, input).await?
+                } else {
+                    service::create_order(db, input).await?
+                };
                 figures.insert("id", int(order.id));
                 figures.insert("total_cents", int(order.total_amount_cents));
             }
@@ -267,11 +335,15 @@ impl Action {
                 let added = lessons::add_orders(db, *user, products, *count).await?;
                 figures.insert("orders", int(added as i64));
             }
-            Action::ListOrders { user, lazy } => {
-                let orders = if *lazy {
-                    service::list_orders_lazy(db, *user).await?
-                } else {
-                    service::list_orders(db, *user).await?
+            Action::ListOrders {
+                user,
+                lazy,
+                builder,
+            } => {
+                let orders = match (lazy, builder) {
+                    (_, true) => service::list_orders_builder(db, *user).await?,
+                    (true, false) => service::list_orders_lazy(db, *user).await?,
+                    (false, false) => service::list_orders(db, *user).await?,
                 };
                 let items: usize = orders.iter().map(|o| o.items.len()).sum();
                 figures.insert("orders", int(orders.len() as i64));
@@ -306,9 +378,34 @@ impl Action {
                 figures.insert("orders_without_event", int(c.orders_without_event as i64));
                 figures.insert("unpublished", int(c.unpublished as i64));
             }
+            Action::TimeBoth {
+                call,
+                user,
+                items,
+                times,
+            } => {
+                let c = lessons::time_both(db, *call, *user, &lines(items), *times).await?;
+                let micros = |d: std::time::Duration| int(d.as_micros() as i64);
+                figures.insert("fast_statements", int(c.fast.statements as i64));
+                figures.insert("builder_statements", int(c.builder.statements as i64));
+                figures.insert("fast_us", micros(c.fast.median));
+                figures.insert("builder_us", micros(c.builder.median));
+                figures.insert("times", int(*times as i64));
+            }
         }
         Ok(figures)
     }
+}
+
+/// An order's lines as lesson files give them, `[product, quantity]`.
+fn lines(items: &[[i64; 2]]) -> Vec<NewOrderItem> {
+    items
+        .iter()
+        .map(|[product_id, quantity]| NewOrderItem {
+            product_id: *product_id,
+            quantity: *quantity,
+        })
+        .collect()
 }
 
 /// The lessons' shop (see [`Action::Shop`]).

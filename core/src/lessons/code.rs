@@ -16,7 +16,7 @@ pub struct Snippet {
 }
 
 /// The functions lessons show: (name, file, the file's text).
-const SHOWN: [(&str, &str, &str); 15] = [
+const SHOWN: [(&str, &str, &str); 18] = [
     (
         "create_user",
         "core/src/service/users.rs",
@@ -36,6 +36,16 @@ const SHOWN: [(&str, &str, &str); 15] = [
         "insert_order",
         "core/src/service/orders/create.rs",
         include_str!("../service/orders/create.rs"),
+    ),
+    (
+        "insert_order_builder",
+        "core/src/service/orders/builder.rs",
+        include_str!("../service/orders/builder.rs"),
+    ),
+    (
+        "list_orders_builder",
+        "core/src/service/orders/builder.rs",
+        include_str!("../service/orders/builder.rs"),
     ),
     (
         "take_stock",
@@ -91,6 +101,11 @@ const SHOWN: [(&str, &str, &str); 15] = [
         "outbox_counts",
         "core/src/service/lessons.rs",
         include_str!("../service/lessons.rs"),
+    ),
+    (
+        "time_both",
+        "core/src/service/lessons/fast_path.rs",
+        include_str!("../service/lessons/fast_path.rs"),
     ),
 ];
 

@@ -2,6 +2,7 @@ use super::*;
 
 #[test]
 fn the_built_in_lessons_parse_in_order() {
+    // The six, in its order, then the fast paths against their query-builder forms.
     let lessons = built_in();
     let titles: Vec<&str> = lessons.iter().map(|l| l.title.as_str()).collect();
     assert_eq!(
@@ -12,7 +13,8 @@ fn the_built_in_lessons_parse_in_order() {
             "N+1",
             "Isolation",
             "The lost update",
-            "The outbox"
+            "The outbox",
+            "The fast path"
         ]
     );
     for lesson in &lessons {
@@ -88,6 +90,22 @@ fn a_malformed_lesson_is_refused_naming_its_line() {
             .contains("\"selcts\" is not something the step's log shows"),
         "{e}"
     );
+
+    let e = error_of(&format!(
+        "{HEAD}[[step]]\ntitle = \"a\"\ntext = \"b\"\naction = \"list_orders\"\nargs = {{ user = 1, lazy = true, builder = true }}\n"
+    ));
+    assert_eq!(e.line, 7, "{e}");
+    assert!(
+        e.message
+            .contains("list_orders's args: lazy and builder are two ways of listing; choose one"),
+        "{e}"
+    );
+
+    let e = error_of(&format!(
+        "{HEAD}[[step]]\ntitle = \"a\"\ntext = \"b\"\naction = \"time_both\"\nargs = {{ call = \"delete_order\", user = 1, times = 3 }}\n"
+    ));
+    assert_eq!(e.line, 7, "{e}");
+    assert!(e.message.contains("delete_order"), "{e}");
 
     let e = error_of(&format!(
         "{HEAD}[[step]]\ntitle = \"a\"\ntext = \"b\"\nquestion = \"q?\"\n"

@@ -15,6 +15,10 @@ use super::{Error, NewOrder, NewOrderItem, Status, create_order};
 use crate::db::{Db, Level, in_action};
 use crate::entity::{order, order_event, order_item, product};
 
+mod fast_path;
+
+pub use fast_path::{Cost, Costs, FastPath, MAX_CALLS, time_both};
+
 /// What one connection read of a product's stock while another changed it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ThreeReads {

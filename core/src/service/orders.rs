@@ -19,6 +19,7 @@ use crate::db::Db;
 use crate::entity::{order, order_event, order_item, product, product_sales, user};
 use migration::{REVENUE_SPLIT_BITS, SALES_SHARDS, STATS_SHARDS};
 
+mod builder;
 mod create;
 mod edit;
 mod events;
@@ -27,6 +28,7 @@ mod read;
 mod stock;
 mod write;
 
+pub use builder::{create_order_builder, list_orders_builder};
 pub use create::create_order;
 pub(crate) use create::{check_items, check_new_order, insert_order, split_revenue};
 pub use edit::edit_order;

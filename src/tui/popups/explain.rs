@@ -20,6 +20,8 @@ pub struct Explain {
     pub sql: String,
     /// The service function and the SeaORM call that sent it.
     pub origin: String,
+    /// For a hand-written fast path's statement, its query-builder form.
+    pub builder: Option<&'static str>,
     /// The plan once it came back (or why it did not).
     pub plan: Option<Result<Vec<String>, String>>,
 }
@@ -44,6 +46,18 @@ impl Explain {
                 .into_iter()
                 .map(|l| Line::raw(format!(" {l}"))),
         );
+        if let Some(builder) = self.builder {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                "The query-builder form beside it (lesson 7 counts and times both):",
+                theme.header(),
+            ));
+            lines.extend(
+                textwrap_lines(builder, inner.width.saturating_sub(2))
+                    .into_iter()
+                    .map(|l| Line::raw(format!(" {l}"))),
+            );
+        }
         lines.push(Line::raw(""));
         lines.push(Line::styled(
             "Statement, values written in:",

@@ -106,7 +106,7 @@ pub struct Open {
 /// The Lessons screen.
 #[derive(Debug, Clone, Default)]
 pub struct Lessons {
-    /// The lessons: the six built in, then any the instructor gave (`learn FILE`).
+    /// The lessons: the seven built in, then any the instructor gave (`learn FILE`).
     pub lessons: Vec<Lesson>,
     /// The one chosen in the list.
     pub selected: usize,

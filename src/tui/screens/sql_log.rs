@@ -151,6 +151,7 @@ fn explain(e: &Entry, log: &SqlLog) -> Vec<Action> {
             Action::Open(Overlay::Explain(Explain {
                 sql,
                 origin,
+                builder: e.builder_form(),
                 plan: None,
             })),
             Action::Run(Request::Explain(e.sql.clone(), e.values.clone())),
@@ -159,6 +160,7 @@ fn explain(e: &Entry, log: &SqlLog) -> Vec<Action> {
     vec![Action::Open(Overlay::Explain(Explain {
         sql,
         origin,
+        builder: e.builder_form(),
         plan: Some(Err("only a SELECT has a plan to show".to_owned())),
     }))]
 }

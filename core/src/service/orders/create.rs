@@ -74,24 +74,7 @@ pub(crate) async fn insert_order(
 
     take_stock(conn, &lines).await?;
 
-    let payload = CreatedPayload {
-        user_id: input.user_id,
-        status: input.status,
-        items: lines
-            .iter()
-            .map(|l| CreatedItem {
-                product_id: l.item.product_id,
-                quantity: l.item.quantity,
-                price_cents_at_purchase: l.product.price_cents,
-            })
-            .collect(),
-        total_amount_cents,
-    };
-    let payload = serde_json::to_string(&payload).map_err(|e| {
-        Error::Db(sea_orm::DbErr::Custom(format!(
-            "the order_created payload: {e}"
-        )))
-    })?;
+    let payload = created_payload(input, &lines, total_amount_cents)?;
     let mut rows = write_order(conn, input, &lines, total_amount_cents, &payload, at).await?;
     rows.sort_by_key(|r| r.id);
     if rows.len() != lines.len() {
@@ -164,6 +147,32 @@ pub(super) fn order_total(lines: &[Line<'_>]) -> Result<i64, Error> {
                 ),
             )
         })
+}
+
+/// The `order_created` event's payload as JSON text.
+pub(super) fn created_payload(
+    input: &NewOrder,
+    lines: &[Line<'_>],
+    total_amount_cents: i64,
+) -> Result<String, Error> {
+    let payload = CreatedPayload {
+        user_id: input.user_id,
+        status: input.status,
+        items: lines
+            .iter()
+            .map(|l| CreatedItem {
+                product_id: l.item.product_id,
+                quantity: l.item.quantity,
+                price_cents_at_purchase: l.product.price_cents,
+            })
+            .collect(),
+        total_amount_cents,
+    };
+    serde_json::to_string(&payload).map_err(|e| {
+        Error::Db(sea_orm::DbErr::Custom(format!(
+            "the order_created payload: {e}"
+        )))
+    })
 }
 
 /// The `order_created` event's payload, serialised straight to its JSON text.

@@ -150,7 +150,7 @@ pub(super) async fn write_order(
 }
 
 /// An order refused by the foreign key to users names the user.
-fn unknown_user(e: sea_orm::DbErr, user_id: i64) -> Error {
+pub(super) fn unknown_user(e: sea_orm::DbErr, user_id: i64) -> Error {
     match e.sql_err() {
         Some(SqlErr::ForeignKeyConstraintViolation(_)) => Error::unknown("user", user_id),
         _ => Error::Db(e),
