@@ -35,6 +35,20 @@ pub struct BenchArgs {
     pub pool: Option<u32>,
     /// Tasks placing phase A's orders at once (order i by task i mod writers); 1 is W1.
     pub writers: u32,
+    /// Phases A and B through the query-builder forms of the fast paths.
+    pub builder: bool,
+}
+
+impl BenchArgs {
+    /// What its JSON lines call it: `orderdesk`, or `orderdesk-builder` through the
+    /// query-builder forms.
+    fn name(&self) -> &'static str {
+        if self.builder {
+            "orderdesk-builder"
+        } else {
+            "orderdesk"
+        }
+    }
 }
 
 fn price_of(p: i64) -> i64 {
@@ -61,9 +75,9 @@ pub fn expected_checksum(orders: u64) -> i64 {
         .sum()
 }
 
-fn emit(backend: &str, phase: &str, ops: u64, seconds: f64, statements: u64) {
+fn emit(args: &BenchArgs, backend: &str, phase: &str, ops: u64, seconds: f64, statements: u64) {
     let line = json!({
-        "impl": "orderdesk",
+        "impl": args.name(),
         "backend": backend,
         "phase": phase,
         "ops": ops,
@@ -167,6 +181,7 @@ pub async fn run(args: BenchArgs) -> Result<bool, String> {
         }
     }
     emit(
+        &args,
         backend,
         "seed",
         (USERS + PRODUCTS) as u64,
@@ -186,25 +201,27 @@ pub async fn run(args: BenchArgs) -> Result<bool, String> {
     for w in 0..writers {
         let db = db.clone();
         let orders = args.orders;
+        let builder = args.builder;
         tasks.push(tokio::spawn(async move {
             let (mut sum, mut quantity) = (0_i64, 0_i64);
             for i in (w..orders).step_by(writers as usize) {
                 let (user_id, lines) = order_spec(i);
-                let order = service::create_order(
-                    &db,
-                    NewOrder {
-                        user_id,
-                        status: Status::Pending,
-                        items: lines
-                            .iter()
-                            .map(|&(product_id, quantity)| NewOrderItem {
-                                product_id,
-                                quantity,
-                            })
-                            .collect(),
-                    },
-                )
-                .await
+                let order = NewOrder {
+                    user_id,
+                    status: Status::Pending,
+                    items: lines
+                        .iter()
+                        .map(|&(product_id, quantity)| NewOrderItem {
+                            product_id,
+                            quantity,
+                        })
+                        .collect(),
+                };
+                let order = if builder {
+                    service::create_order_builder(&db, order).await
+                } else {
+                    service::create_order(&db, order).await
+                }
                 .map_err(|e| e.to_string())?;
                 sum += order.total_amount_cents;
                 quantity += order.total_quantity;
@@ -219,6 +236,7 @@ pub async fn run(args: BenchArgs) -> Result<bool, String> {
         quantity_a += quantity;
     }
     emit(
+        &args,
         backend,
         "A",
         args.orders,
@@ -238,7 +256,12 @@ pub async fn run(args: BenchArgs) -> Result<bool, String> {
     let start_statements = recorder.data_statements();
     let t0 = Instant::now();
     for u in 1..=USERS {
-        let orders = service::list_orders(&db, u).await.map_err(fail)?;
+        let orders = if args.builder {
+            service::list_orders_builder(&db, u).await
+        } else {
+            service::list_orders(&db, u).await
+        }
+        .map_err(fail)?;
         if orders.len() != expected_per_user[u as usize] {
             return Err(format!("user {u}: {} orders", orders.len()));
         }
@@ -249,6 +272,7 @@ pub async fn run(args: BenchArgs) -> Result<bool, String> {
         orders_b += orders.len() as u64;
     }
     emit(
+        &args,
         backend,
         "B",
         USERS as u64,
@@ -272,7 +296,7 @@ pub async fn run(args: BenchArgs) -> Result<bool, String> {
     println!(
         "{}",
         json!({
-            "impl": "orderdesk",
+            "impl": args.name(),
             "backend": backend,
             "phase": "verify",
             "checksum": checksum,

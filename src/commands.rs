@@ -183,6 +183,7 @@ pub async fn run(cli: Cli, command: Command) -> Result<()> {
         pool,
         writers,
         tui,
+        builder,
     } = command
     {
         if tui {
@@ -214,6 +215,7 @@ pub async fn run(cli: Cli, command: Command) -> Result<()> {
                 pool
             },
             writers,
+            builder,
         };
         return match crate::bench::run(args).await {
             Ok(true) => Ok(()),

@@ -11,6 +11,7 @@ crate::on_every_backend!(
     seed_stats_and_migrate,
     echo_events_and_lazy,
     bench_refuses_tables_unless_fresh,
+    bench_builder_runs_w1_through_the_query_builder,
     bench_tui_times_every_list,
 );
 
@@ -494,6 +495,34 @@ async fn bench_refuses_tables_unless_fresh(t: TestDb) {
     // list_orders: 1 statement for each of the 30 users with orders (orders joined to items and
     // products), 2 for the 970 without (the second tells "no orders" from "no such user").
     assert_eq!(lines[2]["statements_per_op"], 1.97);
+}
+
+/// `bench --builder`: W1 through the query-builder forms, verified as the fast paths are, with
+/// their statements per order and per list.
+async fn bench_builder_runs_w1_through_the_query_builder(t: TestDb) {
+    let out = crate::od(&t.url)
+        .args(["bench", "--orders", "30", "--fresh", "--builder"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines = bench_lines(&out.stdout);
+    let phases: Vec<&str> = lines.iter().map(|l| l["phase"].as_str().unwrap()).collect();
+    assert_eq!(phases, ["seed", "A", "B", "verify"]);
+    assert_eq!(lines[3]["ok"], true);
+    assert_eq!(lines[3]["checksum"], lines[3]["expected_checksum"]);
+    assert!(lines.iter().all(|l| l["impl"] == "orderdesk-builder"));
+    // W1's products are untracked: the products' SELECT, then the order, its event, the
+    // running figures, the sales and the items, each a statement (MariaDB reads the order and
+    // the items back).
+    let mysql = t.backend == crate::backend::Backend::Mysql;
+    assert_eq!(lines[1]["statements_per_op"], if mysql { 8.0 } else { 6.0 });
+    // The entity loader: 3 statements for each of the 30 users with orders, 2 for the 970
+    // without (the orders' SELECT finds none, then "no orders" is told from "no such user").
+    assert_eq!(lines[2]["statements_per_op"], 2.03);
 }
 
 async fn bench_tui_times_every_list(t: TestDb) {
