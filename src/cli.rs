@@ -134,8 +134,8 @@ pub enum Command {
         /// for each other); the pool gets at least as many connections
         #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
         writers: u32,
-        /// Place and list through the query-builder forms (create_order_builder,
-        /// list_orders_builder) instead of the hand-written fast paths, to measure what these buy
+        /// Place and list through the query-builder forms (`create_order_builder`,
+        /// `list_orders_builder`) instead of the hand-written fast paths, to measure what these buy
         #[arg(long)]
         builder: bool,
         /// Instead of W1: time the TUI on the --database-url database (a seeded one), from
