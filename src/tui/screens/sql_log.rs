@@ -296,6 +296,10 @@ fn entry_line(e: &Entry, width: usize, look: &Look, backend: sea_orm::DbBackend)
     if e.elapsed >= SLOW && look.times == crate::tui::widgets::Times::Shown {
         flags.push_str(" SLOW");
     }
+    if !flags.is_empty() {
+        // Apart from the time: "SLOW 10.41 ms", not "SLOW10.41 ms".
+        flags.push(' ');
+    }
     let room = width.saturating_sub(time.len() + flags.len() + 5);
     let mut shown: String = text.chars().take(room).collect();
     if text.chars().count() > room {
@@ -310,4 +314,47 @@ fn entry_line(e: &Entry, width: usize, look: &Look, backend: sea_orm::DbBackend)
         Span::styled(flags, theme.error()),
         Span::styled(time, theme.dim()),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::theme::Theme;
+    use crate::tui::widgets::Times;
+
+    #[test]
+    fn a_slow_or_failed_statement_s_flag_stands_apart_from_its_time() {
+        let look = Look {
+            theme: Theme::new(false),
+            zone: crate::zone::Zone::Utc,
+            times: Times::Shown,
+            now: None,
+        };
+        let mut e = Entry {
+            id: 1,
+            kind: sql_log::Kind::Statement,
+            sql: "SELECT 1".to_owned(),
+            values: None,
+            elapsed: Duration::from_micros(10_410),
+            failed: false,
+            action: None,
+            tx: None,
+            function: None,
+        };
+        let text = |e: &Entry| {
+            entry_line(e, 60, &look, sea_orm::DbBackend::Sqlite)
+                .spans
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect::<String>()
+        };
+        let line = text(&e);
+        assert!(line.ends_with(" SLOW 10.41 ms"), "{line}");
+        assert_eq!(line.chars().count(), 60, "{line}");
+        e.failed = true;
+        e.elapsed = Duration::from_micros(250);
+        let line = text(&e);
+        assert!(line.ends_with(" FAILED 0.25 ms"), "{line}");
+        assert_eq!(line.chars().count(), 60, "{line}");
+    }
 }
