@@ -221,7 +221,7 @@ pub enum Response {
     /// The newest events, each with whether it was published, and the relay's lag.
     Events(Result<(Vec<service::outbox::Delivery>, service::outbox::Lag), Error>),
     /// A lesson's sandbox is ready: where it is.
-    LessonReady(Result<String, Error>),
+    LessonReady(Result<(String, std::sync::Arc<crate::sql_log::SqlLog>), Error>),
     /// A lesson's step ran (a refusal is in the run: it is often the point).
     LessonStepped(Result<crate::lessons::StepRun, Error>),
 }

@@ -8,11 +8,13 @@ use orderdesk::service::{self, ListQuery};
 use orderdesk::tui::screens::Screen;
 
 use crate::Harness;
-use crate::backend::TestDb;
+use crate::backend::{DbDrop, TestDb, fresh_url};
+use crate::replay::replay;
 
 crate::on_every_backend!(
     the_lost_update_taken_by_keys_oversells_then_never_does,
     every_lesson_runs_to_the_end_by_keys,
+    a_lesson_s_handout_replayed_on_a_fresh_database_leaves_the_sandbox_s_rows,
 );
 
 /// The app on a fresh database, on the Lessons screen, its sandboxes named for tests.
@@ -44,6 +46,7 @@ async fn the_lost_update_taken_by_keys_oversells_then_never_does(t: TestDb) {
         "Isolation",
         "The lost update",
         "The outbox",
+        "The fast path",
     ] {
         assert!(list.contains(title), "{title} is listed:\n{list}");
     }
@@ -156,5 +159,74 @@ async fn every_lesson_runs_to_the_end_by_keys(t: TestDb) {
             Some(&lesson.steps.len())
         );
     }
+    h.env.close().await;
+}
+
+/// `w` in a lesson writes the lesson's own statements, its setup's included, as annotated SQL;
+/// replayed with the database's own shell on a fresh orderdesk database, they leave there the
+/// rows and the stock the lesson left in its sandbox (its refused order's ROLLBACK included).
+async fn a_lesson_s_handout_replayed_on_a_fresh_database_leaves_the_sandbox_s_rows(t: TestDb) {
+    let backend = t.backend;
+    let (copy_url, _dir, server) = fresh_url(backend).await.unwrap();
+    let _drop = DbDrop(server);
+    let copy = orderdesk::db::connect(&copy_url).await.unwrap();
+    orderdesk::db::migrate(&copy).await.unwrap();
+
+    let mut h = student(t).await;
+    let dir = tempfile::tempdir().unwrap();
+    h.app.export_dir = dir.path().to_owned();
+    h.key(KeyCode::Down).await;
+    h.key(KeyCode::Enter).await; // lesson 2, A transaction: four steps, each with a question
+    for step in 0..4 {
+        answer(&mut h, "1").await;
+        if step < 3 {
+            h.key(KeyCode::Enter).await;
+        }
+    }
+    assert!(h.screen().contains("step 4/4"), "{}", h.screen());
+    h.key(KeyCode::Char('w')).await;
+    let said = h.app.message.clone().unwrap();
+    assert!(
+        !said.error && said.text.contains("the lesson's setup included"),
+        "{said:?}"
+    );
+    let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(files.len(), 1);
+    let path = files[0].as_ref().unwrap().path();
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("orderdesk-lesson-2-"), "{name}");
+    let sql = std::fs::read_to_string(&path).unwrap();
+    assert!(sql.contains("-- lesson: the shop"), "the setup:\n{sql}");
+    assert!(sql.contains("-- create_order for user 2, 3 lines"), "{sql}");
+    assert_eq!(sql.matches("ROLLBACK;").count(), 1, "{sql}");
+
+    replay(backend, &copy_url, &path);
+    let sandbox = h.env.lesson_db().await.expect("the lesson's sandbox");
+    assert_eq!(
+        orderdesk::db::row_counts(&copy).await.unwrap(),
+        orderdesk::db::row_counts(&sandbox).await.unwrap(),
+        "the same rows after the replay"
+    );
+    let all = ListQuery {
+        limit: Some(100),
+        ..Default::default()
+    };
+    let stock = |products: Vec<service::Product>| {
+        products
+            .into_iter()
+            .map(|p| (p.id, p.name, p.stock))
+            .collect::<Vec<_>>()
+    };
+    let replayed = stock(service::list_products(&copy, &all).await.unwrap());
+    assert_eq!(
+        replayed,
+        stock(service::list_products(&sandbox, &all).await.unwrap()),
+        "the same stock"
+    );
+    // The first order took 2 Mugs and a Teapot; the refused one took nothing.
+    assert_eq!(replayed[0].2, Some(48));
+    assert_eq!(replayed[1].2, Some(19));
+    drop(sandbox);
+    copy.close().await.ok();
     h.env.close().await;
 }

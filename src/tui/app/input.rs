@@ -88,7 +88,18 @@ impl App {
     /// Writes the SQL log so far to `orderdesk-sql-DATE-TIME.sql` in [`App::export_dir`], as
     /// `--log-sql` does for a command: values written in, actions and transactions as comments.
     fn export_log(&mut self) {
-        let Some(log) = self.sql_log.log.clone() else {
+        // In a lesson, the lesson's own statements (its sandbox's, from the setup on).
+        let lesson = match (&self.lessons.open, &self.lessons.log) {
+            (Some(open), Some(log)) if self.screen == Screen::Lessons => {
+                Some((open.lesson + 1, log.clone()))
+            }
+            _ => None,
+        };
+        let Some(log) = lesson
+            .as_ref()
+            .map(|(_, log)| log.clone())
+            .or_else(|| self.sql_log.log.clone())
+        else {
             return;
         };
         let entries = log.entries();
@@ -96,15 +107,22 @@ impl App {
             self.refuse("The SQL log is empty: nothing to write.");
             return;
         }
-        let name = format!(
-            "orderdesk-sql-{}.sql",
-            chrono::Local::now().format("%Y%m%d-%H%M%S")
-        );
+        let at = chrono::Local::now().format("%Y%m%d-%H%M%S");
+        let (name, replay) = match &lesson {
+            Some((n, _)) => (
+                format!("orderdesk-lesson-{n}-{at}.sql"),
+                "the lesson's setup included, replayable on a fresh orderdesk database",
+            ),
+            None => (
+                format!("orderdesk-sql-{at}.sql"),
+                "replayable on the starting state",
+            ),
+        };
         let path = self.export_dir.join(name);
         let text = crate::sql_log::annotated_sql(&entries, log.backend());
         match std::fs::write(&path, text) {
             Ok(()) => self.say(format!(
-                "Wrote {} statement(s) to {}: a handout, replayable on the starting state.",
+                "Wrote {} statement(s) to {}: a handout, {replay}.",
                 entries.len(),
                 path.display()
             )),

@@ -45,8 +45,12 @@ impl Env {
     }
 
     /// Removes the previous sandbox, makes a fresh one beside the database and runs the
-    /// lesson's setup there; returns where it is.
-    pub(super) async fn start_lesson(&self, lesson: &Lesson) -> Result<String, Error> {
+    /// lesson's setup there; returns where it is and the log of its statements from the setup
+    /// on (for the lesson's handout).
+    pub(super) async fn start_lesson(
+        &self,
+        lesson: &Lesson,
+    ) -> Result<(String, Arc<SqlLog>), Error> {
         let mut slot = self.lesson.lock().await;
         if let Some((old, _)) = slot.take() {
             old.remove().await.ok();
@@ -58,8 +62,18 @@ impl Env {
             return Err(e);
         }
         let place = sandbox.describe();
-        *slot = Some((sandbox, log));
-        Ok(place)
+        *slot = Some((sandbox, log.clone()));
+        Ok((place, log))
+    }
+
+    /// The open lesson's sandbox database, if one is open (a test compares a replay of the
+    /// lesson's handout with it).
+    pub async fn lesson_db(&self) -> Option<Db> {
+        self.lesson
+            .lock()
+            .await
+            .as_ref()
+            .map(|(s, _)| s.db().clone())
     }
 
     pub(super) async fn lesson_step(

@@ -7,13 +7,14 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crossterm::event::{KeyCode, KeyEvent};
 
 mod draw;
 
 use crate::lessons::{Lesson, StepRun, Verdict, check_answer};
-use crate::sql_log::Entry;
+use crate::sql_log::{Entry, SqlLog};
 use crate::tui::action::{Action, Handled};
 use crate::tui::keymap::{Bindings, ENTER, ESC, Key, PAGE_DOWN, PAGE_UP, bind, ch};
 use crate::tui::popups::Overlay;
@@ -53,6 +54,7 @@ pub const STEP_BINDINGS: Bindings = &[
     bind(&[PAGE_UP, PAGE_DOWN], "scroll a page"),
     bind(&[ch('c')], "code / statements"),
     bind(&[ch('r')], "restart"),
+    bind(&[ch('w')], "handout: the lesson's SQL"),
     bind(&[ESC], "all lessons"),
 ];
 
@@ -118,6 +120,8 @@ pub struct Lessons {
     pub progress_file: Option<PathBuf>,
     /// Where the sandbox is, once made.
     pub sandbox: Option<String>,
+    /// The sandbox's statements from the lesson's setup on, for its handout (`w`).
+    pub log: Option<Arc<SqlLog>>,
 }
 
 impl Lessons {
@@ -158,15 +162,16 @@ impl Lessons {
     }
 
     /// The sandbox is ready (or could not be made).
-    pub fn ready(&mut self, result: Result<String, String>) -> Vec<Action> {
+    pub fn ready(&mut self, result: Result<(String, Arc<SqlLog>), String>) -> Vec<Action> {
         let Some(open) = &mut self.open else {
             return Vec::new();
         };
         match result {
-            Ok(place) => {
+            Ok((place, log)) => {
                 open.ready = true;
                 open.phase = Phase::Reading;
                 self.sandbox = Some(place);
+                self.log = Some(log);
                 Vec::new()
             }
             Err(why) => {
@@ -325,6 +330,7 @@ impl Lessons {
                 open.code = !open.code;
                 Some(Vec::new())
             }
+            KeyCode::Char('w') => Some(vec![Action::ExportLog]),
             KeyCode::Right => Some(self.go(1)),
             KeyCode::Left => Some(self.go(-1)),
             KeyCode::Enter => Some(match &open.phase {
