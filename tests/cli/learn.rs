@@ -34,10 +34,10 @@ fn every_shipped_lesson_passes_its_check() {
 #[test]
 fn a_malformed_lesson_is_refused_naming_the_line() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("seventh.toml");
+    let file = dir.path().join("eighth.toml");
     std::fs::write(
         &file,
-        "title = \"Seven\"\nsummary = \"s\"\n\n[[step]]\ntitle = \"t\"\ntext = \"x\"\n\
+        "title = \"Eight\"\nsummary = \"s\"\n\n[[step]]\ntitle = \"t\"\ntext = \"x\"\n\
          action = \"list_orders\"\nargs = { user = 1 }\nquestion = \"How many?\"\n\
          answer = \"selects + rowz\"\n",
     )
@@ -48,15 +48,15 @@ fn a_malformed_lesson_is_refused_naming_the_line() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains(
-            "seventh.toml:10: step 1: answer: \"rowz\" is not something the step's log shows"
+            "eighth.toml:10: step 1: answer: \"rowz\" is not something the step's log shows"
         ),
         "{err}"
     );
 
-    // The same lesson, mended, is a seventh lesson an instructor can run.
+    // The same lesson, mended, is an eighth lesson an instructor can run.
     std::fs::write(
         &file,
-        "title = \"Seven\"\nsummary = \"s\"\n\n[[step]]\ntitle = \"t\"\ntext = \"x\"\n\
+        "title = \"Eight\"\nsummary = \"s\"\n\n[[step]]\ntitle = \"t\"\ntext = \"x\"\n\
          action = \"list_orders\"\nargs = { user = 1 }\nquestion = \"How many?\"\n\
          answer = \"selects + orders\"\n",
     )
