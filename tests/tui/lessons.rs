@@ -280,3 +280,20 @@ explain = "{updates}, then a ROLLBACK: {rollbacks}."
     assert_eq!(h.app.lessons.progress.get("eighth.toml"), Some(&1));
     h.env.close().await;
 }
+
+/// The Lessons screen at 80x24 (SQLite, the app's pinned clock, times masked): the list, a
+/// step before it runs (its code and question), and after (its statements, the verdict, why).
+#[tokio::test]
+async fn the_lessons_screen_at_80x24() {
+    let t = crate::backend::setup(crate::backend::Backend::Sqlite)
+        .await
+        .unwrap();
+    let mut h = student(t).await;
+    insta::assert_snapshot!("lessons_list", h.screen());
+    h.key(KeyCode::Down).await;
+    h.key(KeyCode::Enter).await;
+    insta::assert_snapshot!("lesson_2_step_1", h.screen());
+    answer(&mut h, "4").await;
+    insta::assert_snapshot!("lesson_2_step_1_run", h.screen());
+    h.env.close().await;
+}

@@ -93,12 +93,15 @@ impl Sandbox {
         Ok(sandbox)
     }
 
-    /// A sandbox beside `db`'s database (see [`Sandbox::create`]).
+    /// A sandbox beside `db`'s database (see [`Sandbox::create`]), on `db`'s clock.
     ///
     /// # Errors
     /// As [`Sandbox::create`].
     pub async fn beside(db: &Db, prefix: &str) -> Result<Sandbox, DbErr> {
-        Sandbox::create(&db.url, prefix).await
+        let mut sandbox = Sandbox::create(&db.url, prefix).await?;
+        // The app's clock (a test pins it), so that the lesson's rows are dated as the app's.
+        sandbox.db = sandbox.db.with_clock(db.clock.clone());
+        Ok(sandbox)
     }
 
     /// The sandbox's pool.
