@@ -105,6 +105,19 @@ async fn the_builder_form_writes_what_create_order_writes(t: TestDb) {
     let (fast_statements, builder_statements) = create_order_statements(t.backend);
     assert_eq!(statements_of(&entries, "fast"), fast_statements);
     assert_eq!(statements_of(&entries, "builder"), builder_statements);
+    // The SQL log names the query-builder form beside the fast path's own statements (the
+    // products' SELECT and the write: 1, or 5 on MariaDB), and beside nothing else.
+    let beside = |label: &str| -> Vec<&'static str> {
+        entries
+            .iter()
+            .filter(|e| e.action.as_ref().is_some_and(|a| &*a.label == label))
+            .filter_map(Entry::builder_form)
+            .collect()
+    };
+    let fast = beside("fast");
+    assert_eq!(fast.len(), if t.backend == Backend::Mysql { 6 } else { 2 });
+    assert!(fast.iter().all(|b| b.starts_with("insert_order_builder: ")));
+    assert_eq!(beside("builder"), Vec::<&str>::new());
 }
 
 async fn the_builder_form_refuses_what_create_order_refuses(t: TestDb) {
@@ -179,6 +192,9 @@ async fn the_entity_loader_lists_what_list_orders_lists(t: TestDb) {
     assert_eq!(built, fast);
     let entries = log.entries();
     assert_eq!(statements_of(&entries, "fast"), 1);
+    let beside: Vec<_> = entries.iter().filter_map(Entry::builder_form).collect();
+    assert_eq!(beside.len(), 1, "the join alone: {beside:?}");
+    assert!(beside[0].starts_with("list_orders_builder: order::Entity::load()"));
     // The orders, their items, the items' products.
     assert_eq!(statements_of(&entries, "builder"), 3);
 
