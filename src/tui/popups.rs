@@ -74,7 +74,7 @@ impl Overlay {
             Overlay::Form(f) => f.handle_key(key),
             Overlay::Detail(d) => d.handle_key(key),
             Overlay::Entry(e) => e.handle_key(key),
-            Overlay::Explain(_) => explain::handle_key(key),
+            Overlay::Explain(e) => e.handle_key(key),
             Overlay::Events(e) => e.handle_key(key),
             Overlay::Answer(a) => a.handle_key(key),
         }

@@ -181,7 +181,23 @@ async fn every_listed_key_acts_and_every_other_key_does_nothing() {
     failures.extend(check(&mut h, "dashboard"));
     press(&mut h, &[Char('5'), KeyCode::Up, KeyCode::Up]).await;
     failures.extend(check(&mut h, "sql log"));
+    // The popup of the longest statement (the demo data's), one line down, so that every
+    // scroll key can move.
+    press(&mut h, &[KeyCode::End]).await;
+    let entries = h.app.sql_log().unwrap().entries();
+    let longest = (0..entries.len())
+        .max_by_key(|&i| entries[i].sql.len())
+        .unwrap();
+    for _ in longest + 1..entries.len() {
+        h.key(KeyCode::Up).await;
+    }
     press(&mut h, &[Enter]).await;
+    // Drawn, it knows how far it can scroll.
+    assert!(
+        !h.screen().contains("Plan:"),
+        "a statement longer than its popup"
+    );
+    press(&mut h, &[Down]).await;
     failures.extend(check(&mut h, "explain"));
     press(&mut h, &[Esc, Char('1'), Char('?')]).await;
     failures.extend(check(&mut h, "help"));

@@ -100,3 +100,43 @@ async fn enter_on_a_statement_names_the_service_function_and_the_seaorm_call(t: 
         "{builder:?}"
     );
 }
+
+/// A statement longer than the popup (SQLite's write of an order, five statements in one text)
+/// scrolls with ↓ and Page Down to its plan line, stops there, and scrolls back with ↑ and Page Up.
+#[tokio::test]
+async fn a_long_statement_s_popup_scrolls_to_its_end_and_back() {
+    let t = crate::backend::setup(crate::backend::Backend::Sqlite)
+        .await
+        .unwrap();
+    let mut h = Harness::demo(t, 80, 24).await;
+    h.place_order("ad", "mug", "1").await;
+    let entries = h.app.sql_log().unwrap().entries();
+    let write = entries
+        .iter()
+        .rposition(|e| e.sql.contains("INSERT INTO orders (user_id"))
+        .unwrap();
+    h.key(KeyCode::Char('5')).await;
+    h.key(KeyCode::End).await;
+    for _ in 0..entries.len() - 1 - write {
+        h.key(KeyCode::Up).await;
+    }
+    h.key(KeyCode::Enter).await;
+    let top = h.screen();
+    assert!(top.contains("Sent by:"), "{top}");
+    assert!(!top.contains("Plan:"), "the plan is below the view:\n{top}");
+    h.key(KeyCode::Down).await;
+    assert!(!h.screen().contains("Sent by:"), "one line down");
+    for _ in 0..10 {
+        h.key(KeyCode::PageDown).await;
+    }
+    let end = h.screen();
+    assert!(end.contains("only a SELECT has a plan to show"), "{end}");
+    h.key(KeyCode::Down).await;
+    assert_eq!(h.screen(), end, "it stops at the end");
+    h.key(KeyCode::Up).await;
+    assert_ne!(h.screen(), end, "and goes back at once");
+    for _ in 0..10 {
+        h.key(KeyCode::PageUp).await;
+    }
+    assert_eq!(h.screen(), top, "back at the top");
+}

@@ -148,21 +148,21 @@ fn explain(e: &Entry, log: &SqlLog) -> Vec<Action> {
     );
     if e.is_select() {
         return vec![
-            Action::Open(Overlay::Explain(Explain {
+            Action::Open(Overlay::Explain(Explain::new(
                 sql,
                 origin,
-                builder: e.builder_form(),
-                plan: None,
-            })),
+                e.builder_form(),
+                None,
+            ))),
             Action::Run(Request::Explain(e.sql.clone(), e.values.clone())),
         ];
     }
-    vec![Action::Open(Overlay::Explain(Explain {
+    vec![Action::Open(Overlay::Explain(Explain::new(
         sql,
         origin,
-        builder: e.builder_form(),
-        plan: Some(Err("only a SELECT has a plan to show".to_owned())),
-    }))]
+        e.builder_form(),
+        Some(Err("only a SELECT has a plan to show".to_owned())),
+    )))]
 }
 
 /// A line of the log: an action's header (before its entry) or an entry.
