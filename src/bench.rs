@@ -209,13 +209,7 @@ pub async fn run(args: BenchArgs) -> Result<bool, String> {
                 let order = NewOrder {
                     user_id,
                     status: Status::Pending,
-                    items: lines
-                        .iter()
-                        .map(|&(product_id, quantity)| NewOrderItem {
-                            product_id,
-                            quantity,
-                        })
-                        .collect(),
+                    items: lines.into_iter().map(NewOrderItem::from).collect(),
                 };
                 let order = if builder {
                     service::create_order_builder(&db, order).await

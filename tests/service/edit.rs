@@ -13,13 +13,7 @@ crate::on_every_backend!(
 );
 
 fn items(lines: &[(i64, i64)]) -> Vec<NewOrderItem> {
-    lines
-        .iter()
-        .map(|&(product_id, quantity)| NewOrderItem {
-            product_id,
-            quantity,
-        })
-        .collect()
+    lines.iter().copied().map(NewOrderItem::from).collect()
 }
 
 async fn an_edit_moves_stock_by_the_difference_and_a_cancel_then_gives_back_what_is_held(

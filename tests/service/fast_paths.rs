@@ -216,11 +216,8 @@ async fn time_both_counts_each_form_s_statements(t: TestDb) {
     let teapot = a_product(db, "Teapot", 3_500, Some(10)).await;
     let poster = a_product(db, "Poster", 900, None).await;
     let items: Vec<NewOrderItem> = [(mug.id, 1), (teapot.id, 1), (poster.id, 2)]
-        .iter()
-        .map(|&(product_id, quantity)| NewOrderItem {
-            product_id,
-            quantity,
-        })
+        .into_iter()
+        .map(NewOrderItem::from)
         .collect();
     let placed = time_both(db, FastPath::CreateOrder, u.id, &items, 3)
         .await

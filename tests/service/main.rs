@@ -70,13 +70,7 @@ pub fn new_order(user_id: i64, lines: &[(i64, i64)]) -> NewOrder {
     NewOrder {
         user_id,
         status: Status::Pending,
-        items: lines
-            .iter()
-            .map(|&(product_id, quantity)| NewOrderItem {
-                product_id,
-                quantity,
-            })
-            .collect(),
+        items: lines.iter().copied().map(NewOrderItem::from).collect(),
     }
 }
 

@@ -401,10 +401,7 @@ impl Action {
 fn lines(items: &[[i64; 2]]) -> Vec<NewOrderItem> {
     items
         .iter()
-        .map(|[product_id, quantity]| NewOrderItem {
-            product_id: *product_id,
-            quantity: *quantity,
-        })
+        .map(|&[product_id, quantity]| NewOrderItem::from((product_id, quantity)))
         .collect()
 }
 

@@ -58,6 +58,16 @@ pub struct NewOrderItem {
     pub quantity: i64,
 }
 
+/// A line from `(product id, quantity)`.
+impl From<(i64, i64)> for NewOrderItem {
+    fn from((product_id, quantity): (i64, i64)) -> Self {
+        NewOrderItem {
+            product_id,
+            quantity,
+        }
+    }
+}
+
 /// A new order: what `create_order` takes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewOrder {

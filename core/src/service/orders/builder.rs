@@ -120,7 +120,7 @@ async fn insert_order_builder(
         stock_taken: Set(l.stock_taken()),
         ..Default::default()
     }));
-    let mut rows = if conn.support_returning() {
+    let rows = if conn.support_returning() {
         items.exec_with_returning(conn).await?
     } else {
         items.exec_without_returning(conn).await?;
@@ -129,19 +129,7 @@ async fn insert_order_builder(
             .all(conn)
             .await?
     };
-    rows.sort_by_key(|r| r.id);
-    let items = rows
-        .into_iter()
-        .zip(&lines)
-        .map(|(row, line)| OrderItem {
-            id: row.id,
-            product_id: row.product_id,
-            product_name: line.product.name.clone(),
-            quantity: row.quantity,
-            price_cents_at_purchase: row.price_cents_at_purchase,
-            amount_cents: line.amount_cents,
-        })
-        .collect();
+    let items = written_items(rows, &lines)?;
     assemble(placed.id, input.user_id, input.status, at, items)
 }
 

@@ -75,7 +75,24 @@ pub(crate) async fn insert_order(
     take_stock(conn, &lines).await?;
 
     let payload = created_payload(input, &lines, total_amount_cents)?;
-    let mut rows = write_order(conn, input, &lines, total_amount_cents, &payload, at).await?;
+    let rows = write_order(conn, input, &lines, total_amount_cents, &payload, at).await?;
+    // No rows is an error `written_items` returns.
+    let order_id = rows.first().map_or(0, |r| r.order_id);
+    assemble(
+        order_id,
+        input.user_id,
+        input.status,
+        at,
+        written_items(rows, &lines)?,
+    )
+}
+
+/// The order's items as written (`rows`, in any order), each with its line's product name and
+/// amount; an error if the database wrote another number of them.
+pub(super) fn written_items(
+    mut rows: Vec<order_item::Model>,
+    lines: &[Line<'_>],
+) -> Result<Vec<OrderItem>, Error> {
     rows.sort_by_key(|r| r.id);
     if rows.len() != lines.len() {
         return Err(Error::Db(sea_orm::DbErr::Custom(format!(
@@ -84,10 +101,9 @@ pub(crate) async fn insert_order(
             lines.len()
         ))));
     }
-    let order_id = rows[0].order_id;
-    let items = rows
+    Ok(rows
         .into_iter()
-        .zip(&lines)
+        .zip(lines)
         .map(|(row, line)| OrderItem {
             id: row.id,
             product_id: row.product_id,
@@ -96,8 +112,7 @@ pub(crate) async fn insert_order(
             price_cents_at_purchase: row.price_cents_at_purchase,
             amount_cents: line.amount_cents,
         })
-        .collect();
-    assemble(order_id, input.user_id, input.status, at, items)
+        .collect())
 }
 
 /// The order's lines, each with its product and amount (`NotFound` naming the line of an
